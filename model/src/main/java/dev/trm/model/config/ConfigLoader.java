@@ -78,8 +78,8 @@ public final class ConfigLoader {
         continue;
       }
       if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-        TextFormatParseLocation loc = tree.getLocation(field, -1);
-        checkPresence(source, (Message) message.getField(field), tree.getNestedTree(field, -1), key + ".",
+        TextFormatParseLocation loc = tree.getLocation(field, 0);
+        checkPresence(source, (Message) message.getField(field), tree.getNestedTree(field, 0), key + ".",
             loc.getLine() + 1, problems);
       }
     }
