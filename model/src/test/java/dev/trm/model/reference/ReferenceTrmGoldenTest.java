@@ -1,0 +1,200 @@
+package dev.trm.model.reference;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trm.model.ModelDims;
+import dev.trm.model.WeightTensor;
+import dev.trm.model.config.ArchConfig;
+import dev.trm.model.config.DType;
+import dev.trm.model.config.LossType;
+import dev.trm.model.config.PosEncoding;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Checks {@link ReferenceTrm}, {@link ReferenceActStep} and {@link ReferenceLosses} against golden values from
+ * {@code reference/trm_numpy.py}, a float64 numpy implementation written separately from the spec (regenerate with
+ * {@code python3 trm_numpy.py golden model/src/test/resources/reference}). Each file holds a tiny config, its weights
+ * and six ACT steps (four TRAIN with exploration, two EVAL) chained from an all-halted carry, so they cover slot
+ * reset, halting on q_halt > 0, exploration delays and the step cap.
+ */
+class ReferenceTrmGoldenTest {
+  /** Both sides are float64 running the same maths, in a different order. */
+  private static final double TOLERANCE = 1e-9;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"att_rope", "att_learned", "mlp_none"})
+  void referenceMatchesNumpyGolden(String name) throws IOException {
+    JsonNode doc = load(name);
+    ArchConfig arch = arch(doc.get("config"));
+    JsonNode cfg = doc.get("config");
+    ModelDims data = new ModelDims(cfg.get("vocab_size").asInt(), cfg.get("seq_len").asInt(),
+        cfg.get("num_puzzle_identifiers").asInt());
+    ReferenceTrm trm = new ReferenceTrm(arch, data, weights(doc.get("weights")));
+    ReferenceActStep act = new ReferenceActStep(trm);
+
+    JsonNode steps = doc.get("steps");
+    ReferenceActStep.Carry carry = ReferenceActStep.initialCarry(trm.dims(), steps.get(0).get("q_halt").size());
+    for (int i = 0; i < steps.size(); i++) {
+      JsonNode step = steps.get(i);
+      String where = name + " step " + i;
+      JsonNode batch = step.get("batch");
+      ReferenceActStep.Output out = act.step(carry,
+          new ReferenceActStep.Batch(ints2(batch.get("inputs")), ints2(batch.get("labels")),
+              ints(batch.get("puzzle_identifiers"))),
+          ReferenceActStep.Mode.valueOf(step.get("mode").asText()), doubles(step.get("explore_uniform")),
+          ints(step.get("explore_min_halt")));
+      if (step.has("slot0")) {
+        checkFirstStepIntermediates(trm, out, step.get("slot0"), where);
+      }
+      assertWithMessage("%s logits", where).that(MaxAbsDiff.of(out.logits(), doubles3(step.get("logits"))))
+          .isAtMost(TOLERANCE);
+      assertWithMessage("%s q_halt", where).that(MaxAbsDiff.of(out.qHalt(), doubles(step.get("q_halt"))))
+          .isAtMost(TOLERANCE);
+      assertWithMessage("%s q_continue", where).that(MaxAbsDiff.of(out.qContinue(), doubles(step.get("q_continue"))))
+          .isAtMost(TOLERANCE);
+      checkCarry(out.next(), step.get("carry"), where);
+
+      ReferenceLosses.Result r = ReferenceLosses.compute(arch.getLossType(), out.logits(), out.current().labels(),
+          out.qHalt(), out.next().halted(), out.next().steps());
+      JsonNode want = step.get("losses");
+      assertWithMessage("%s lm_loss", where).that(r.lmLoss()).isWithin(TOLERANCE).of(want.get("lm_loss").asDouble());
+      assertWithMessage("%s q_halt_loss", where).that(r.qHaltLoss()).isWithin(TOLERANCE)
+          .of(want.get("q_halt_loss").asDouble());
+      assertWithMessage("%s total", where).that(r.total()).isWithin(TOLERANCE).of(want.get("total").asDouble());
+      assertWithMessage("%s count", where).that(r.count()).isEqualTo(want.get("count").asInt());
+      assertWithMessage("%s accuracy", where).that(r.accuracy()).isWithin(TOLERANCE)
+          .of(want.get("accuracy").asDouble());
+      assertWithMessage("%s exact_accuracy", where).that(r.exactAccuracy()).isEqualTo(want.get("exact_accuracy").asInt());
+      assertWithMessage("%s q_halt_accuracy", where).that(r.qHaltAccuracy())
+          .isEqualTo(want.get("q_halt_accuracy").asInt());
+      assertWithMessage("%s steps", where).that(r.steps()).isEqualTo(want.get("steps").asInt());
+      assertWithMessage("%s predictions", where).that(r.predictions()).isEqualTo(ints2(want.get("predictions")));
+      carry = out.next();
+    }
+  }
+
+  /** On the first step every slot starts from H_init / L_init: check x, one block and one f for slot 0. */
+  private static void checkFirstStepIntermediates(
+      ReferenceTrm trm, ReferenceActStep.Output out, JsonNode slot0, String where) {
+    double[][] x = trm.inputEmbeddings(out.current().inputs()[0], out.current().puzzleIds()[0]);
+    assertWithMessage("%s input embeddings", where).that(MaxAbsDiff.of(x, doubles2(slot0.get("input_embeddings"))))
+        .isAtMost(TOLERANCE);
+    ReferenceTrm.State init = trm.initialState();
+    double[][] injected = ReferenceMath.add(init.z(), ReferenceMath.add(init.y(), x));
+    assertWithMessage("%s first block", where)
+        .that(MaxAbsDiff.of(trm.block(0, injected), doubles2(slot0.get("first_block")))).isAtMost(TOLERANCE);
+    assertWithMessage("%s first f", where)
+        .that(MaxAbsDiff.of(trm.reasoningNet(init.z(), ReferenceMath.add(init.y(), x)), doubles2(slot0.get("first_f"))))
+        .isAtMost(TOLERANCE);
+  }
+
+  private static void checkCarry(ReferenceActStep.Carry got, JsonNode want, String where) {
+    assertWithMessage("%s z_H", where).that(MaxAbsDiff.of(got.zH(), doubles3(want.get("z_H")))).isAtMost(TOLERANCE);
+    assertWithMessage("%s z_L", where).that(MaxAbsDiff.of(got.zL(), doubles3(want.get("z_L")))).isAtMost(TOLERANCE);
+    assertWithMessage("%s steps", where).that(got.steps()).isEqualTo(ints(want.get("steps")));
+    boolean[] halted = new boolean[want.get("halted").size()];
+    for (int i = 0; i < halted.length; i++) {
+      halted[i] = want.get("halted").get(i).asBoolean();
+    }
+    assertWithMessage("%s halted", where).that(got.halted()).isEqualTo(halted);
+    assertWithMessage("%s inputs", where).that(got.inputs()).isEqualTo(ints2(want.get("inputs")));
+    assertWithMessage("%s labels", where).that(got.labels()).isEqualTo(ints2(want.get("labels")));
+    assertWithMessage("%s puzzle ids", where).that(got.puzzleIds()).isEqualTo(ints(want.get("puzzle_identifiers")));
+  }
+
+  private static JsonNode load(String name) throws IOException {
+    try (InputStream in = ReferenceTrmGoldenTest.class.getResourceAsStream("/reference/golden_" + name + ".json")) {
+      assertWithMessage("golden file for %s", name).that(in).isNotNull();
+      return new ObjectMapper().readTree(in);
+    }
+  }
+
+  private static ArchConfig arch(JsonNode c) {
+    return ArchConfig.newBuilder()
+        .setHiddenSize(c.get("hidden_size").asInt())
+        .setNumHeads(c.get("num_heads").asInt())
+        .setExpansion((float) c.get("expansion").asDouble())
+        .setLLayers(c.get("l_layers").asInt())
+        .setHCycles(c.get("h_cycles").asInt())
+        .setLCycles(c.get("l_cycles").asInt())
+        .setPosEncodings(PosEncoding.valueOf(c.get("pos_encodings").asText().toUpperCase(java.util.Locale.ROOT)))
+        .setRopeTheta((float) c.get("rope_theta").asDouble())
+        .setRmsNormEps((float) c.get("rms_norm_eps").asDouble())
+        .setPuzzleEmbNdim(c.get("puzzle_emb_ndim").asInt())
+        .setPuzzleEmbLen(c.get("puzzle_emb_len").asInt())
+        .setMlpT(c.get("mlp_t").asBoolean())
+        .setForwardDtype(DType.FLOAT32)
+        .setHaltMaxSteps(c.get("halt_max_steps").asInt())
+        .setHaltExplorationProb((float) c.get("halt_exploration_prob").asDouble())
+        .setNoActContinue(true)
+        .setLossType(c.get("loss_type").asText().equals("softmax")
+            ? LossType.SOFTMAX_CROSS_ENTROPY : LossType.STABLEMAX_CROSS_ENTROPY)
+        .build();
+  }
+
+  private static Map<String, WeightTensor> weights(JsonNode node) {
+    Map<String, WeightTensor> w = new LinkedHashMap<>();
+    node.fields().forEachRemaining(e -> {
+      JsonNode shape = e.getValue().get("shape");
+      long[] dims = new long[shape.size()];
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = shape.get(i).asLong();
+      }
+      JsonNode data = e.getValue().get("data");
+      float[] values = new float[data.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (float) data.get(i).asDouble(); // exact: the script writes float32 values
+      }
+      w.put(e.getKey(), new WeightTensor(dims, values));
+    });
+    return w;
+  }
+
+  private static int[] ints(JsonNode n) {
+    int[] v = new int[n.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = n.get(i).asInt();
+    }
+    return v;
+  }
+
+  private static int[][] ints2(JsonNode n) {
+    int[][] v = new int[n.size()][];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = ints(n.get(i));
+    }
+    return v;
+  }
+
+  private static double[] doubles(JsonNode n) {
+    double[] v = new double[n.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = n.get(i).asDouble();
+    }
+    return v;
+  }
+
+  private static double[][] doubles2(JsonNode n) {
+    double[][] v = new double[n.size()][];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = doubles(n.get(i));
+    }
+    return v;
+  }
+
+  private static double[][][] doubles3(JsonNode n) {
+    double[][][] v = new double[n.size()][][];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = doubles2(n.get(i));
+    }
+    return v;
+  }
+}
