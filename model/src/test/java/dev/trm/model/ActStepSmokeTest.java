@@ -1,0 +1,63 @@
+package dev.trm.model;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import dev.trm.model.config.ArchConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/** Builds a whole training step (ACT step, loss, gradients) for both variants and runs it once. */
+class ActStepSmokeTest {
+
+  @Test
+  void attentionStepRuns() {
+    runOnce(TinyConfigs.tiny(false).build());
+  }
+
+  @Test
+  void mlpMixerStepRuns() {
+    runOnce(TinyConfigs.tiny(true).build());
+  }
+
+  private static void runOnce(ArchConfig arch) {
+    ModelDims dims = TinyConfigs.TINY_DIMS;
+    int b = 3;
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      TrmParams params = TrmParams.createVariables(tf, arch, dims, 7);
+      TrmModel model = new TrmModel(tf, arch, dims);
+      ActStep.Batch batch = new ActStep.Batch(
+          tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {2, 2, 2, 2, 2, 2}, {4, 3, 2, 1, 0, 0}}),
+          tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {2, 2, 2, 2, 2, 2}, {4, 3, 2, 1, -100, -100}}),
+          tf.constant(new int[] {0, 1, 2}));
+      ActStep.Output out = new ActStep(model).build(params, ActStep.initialCarry(tf, model.shape(), b), batch,
+          ActStep.Mode.TRAIN, tf.constant(new float[] {0.5f, 0.05f, 0.9f}), tf.constant(new int[] {2, 3, 4}));
+      Losses.ActLoss loss = Losses.act(tf, arch, out);
+      List<Operand<?>> wrt = new ArrayList<>(params.trainable().values());
+      wrt.add(out.puzzleRows());
+      List<Operand<?>> fetches = new ArrayList<>(List.of(out.logits(), loss.total(), out.next().halted(),
+          out.next().steps()));
+      tf.gradients(loss.total(), wrt).forEach(fetches::add);
+      Session.Runner runner = s.runner();
+      fetches.forEach(runner::fetch);
+      try (Result r = runner.run()) {
+        assertThat(r.get(0).shape().asArray()).asList().containsExactly(3L, 6L, 5L).inOrder();
+        assertThat(Double.isFinite(Tensors.floats(r.get(1))[0])).isTrue();
+        assertThat(Tensors.ints(r.get(3))).asList().containsExactly(1, 1, 1);
+        for (int i = 4; i < fetches.size(); i++) {
+          for (float v : Tensors.floats(r.get(i))) {
+            assertThat(Float.isFinite(v)).isTrue();
+          }
+        }
+      }
+    }
+  }
+}
