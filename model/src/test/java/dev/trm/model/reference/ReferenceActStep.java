@@ -1,5 +1,7 @@
 package dev.trm.model.reference;
 
+import java.util.Arrays;
+
 /**
  * One ACT step over a batch of slots (TRM-SPEC §2.1-§2.2), on top of {@link ReferenceTrm}:
  * <pre>
@@ -53,7 +55,7 @@ public final class ReferenceActStep {
   /** A carry whose every slot is halted, so that the first step resets all of them (states are left at zero). */
   public static Carry initialCarry(ReferenceDims dims, int batchSize) {
     boolean[] halted = new boolean[batchSize];
-    java.util.Arrays.fill(halted, true);
+    Arrays.fill(halted, true);
     return new Carry(new double[batchSize][dims.totalLen()][dims.hidden()],
         new double[batchSize][dims.totalLen()][dims.hidden()], new int[batchSize], halted,
         new int[batchSize][dims.seqLen()], new int[batchSize][dims.seqLen()], new int[batchSize]);

@@ -1,6 +1,5 @@
 package dev.trm.model.reference;
 
-import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +13,7 @@ import dev.trm.model.config.PosEncoding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -125,7 +125,7 @@ class ReferenceTrmGoldenTest {
         .setLLayers(c.get("l_layers").asInt())
         .setHCycles(c.get("h_cycles").asInt())
         .setLCycles(c.get("l_cycles").asInt())
-        .setPosEncodings(PosEncoding.valueOf(c.get("pos_encodings").asText().toUpperCase(java.util.Locale.ROOT)))
+        .setPosEncodings(PosEncoding.valueOf(c.get("pos_encodings").asText().toUpperCase(Locale.ROOT)))
         .setRopeTheta((float) c.get("rope_theta").asDouble())
         .setRmsNormEps((float) c.get("rms_norm_eps").asDouble())
         .setPuzzleEmbNdim(c.get("puzzle_emb_ndim").asInt())
