@@ -40,7 +40,6 @@ public record DatasetMetadata(
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public DatasetMetadata {
