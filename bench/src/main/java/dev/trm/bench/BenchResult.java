@@ -1,0 +1,99 @@
+package dev.trm.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What one {@code trm bench} run measured: throughput, its FLOP rate against the matmul peak measured in the same
+ * run, graph build time and peak memory.
+ *
+ * @param config the config's name
+ * @param batch examples per step
+ * @param mode {@code train} or {@code infer}
+ * @param examplesPerS examples (puzzles) per second: batch / median step time
+ * @param gflopPerExample analytic GFLOP per example ({@link FlopCounter})
+ * @param peakGflopsPerS the fp32 matmul peak measured in this run ({@link MatmulPeak})
+ * @param graphBuildS seconds to build the graph (Java op construction, before the first run)
+ * @param peakRssBytes peak resident memory of the process ({@link PeakMemory})
+ * @param savedModel infer mode: the same 16 ACT steps through the exported SavedModel; null in train mode
+ * @param loadAverage the 1-minute load average when the run ended (the machine is shared)
+ */
+public record BenchResult(
+    String config, int batch, String mode, double examplesPerS, double gflopPerExample, double peakGflopsPerS,
+    double graphBuildS, long peakRssBytes, SavedModelThroughput savedModel, double loadAverage) {
+
+  /**
+   * Inference through a SavedModel.
+   *
+   * @param examplesPerS examples per second
+   * @param loadS seconds to load the bundle
+   */
+  public record SavedModelThroughput(double examplesPerS, double loadS) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Achieved GFLOP/s: examples/s times GFLOP per example. */
+  public double gflopsPerS() {
+    return examplesPerS * gflopPerExample;
+  }
+
+  /** Achieved GFLOP/s as a fraction of the measured peak. */
+  public double fractionOfPeak() {
+    return gflopsPerS() / peakGflopsPerS;
+  }
+
+  /** One JSON object: the keys of issue #6, then the fraction, the load and (infer) the SavedModel figures. */
+  public String toJson() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("examples_per_s", examplesPerS);
+    json.put("gflop_per_example", gflopPerExample);
+    json.put("gflops_per_s", gflopsPerS());
+    json.put("peak_gflops_per_s", peakGflopsPerS);
+    json.put("fraction_of_peak", fractionOfPeak());
+    json.put("graph_build_s", graphBuildS);
+    json.put("peak_rss_bytes", peakRssBytes);
+    json.put("config", config);
+    json.put("batch", batch);
+    json.put("mode", mode);
+    json.put("load_average", loadAverage);
+    if (savedModel != null) {
+      Map<String, Object> saved = new LinkedHashMap<>();
+      saved.put("examples_per_s", savedModel.examplesPerS());
+      saved.put("gflops_per_s", savedModel.examplesPerS() * gflopPerExample);
+      saved.put("fraction_of_peak", savedModel.examplesPerS() * gflopPerExample / peakGflopsPerS);
+      saved.put("load_s", savedModel.loadS());
+      json.put("saved_model", saved);
+    }
+    try {
+      return JSON.writeValueAsString(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write bench result as JSON", e);
+    }
+  }
+
+  /** A few aligned lines for a human. */
+  public String toText() {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "config %s, batch %d, mode %s (load average %.2f)%n",
+        config, batch, mode, loadAverage));
+    out.append(line("in-process", examplesPerS));
+    if (savedModel != null) {
+      out.append(line("SavedModel", savedModel.examplesPerS()));
+      out.append(String.format(Locale.ROOT, "  SavedModel load    %8.2f s%n", savedModel.loadS()));
+    }
+    out.append(String.format(Locale.ROOT, "  GFLOP per example  %8.3f%n", gflopPerExample));
+    out.append(String.format(Locale.ROOT, "  matmul peak        %8.1f GFLOP/s (fp32, measured now)%n", peakGflopsPerS));
+    out.append(String.format(Locale.ROOT, "  graph build        %8.2f s%n", graphBuildS));
+    out.append(String.format(Locale.ROOT, "  peak RSS           %8.1f MiB%n", peakRssBytes / (1024.0 * 1024.0)));
+    return out.toString();
+  }
+
+  private String line(String what, double perS) {
+    double gflops = perS * gflopPerExample;
+    return String.format(Locale.ROOT, "  %-18s %8.3f examples/s  %7.1f GFLOP/s  %5.1f%% of peak%n",
+        what, perS, gflops, 100 * gflops / peakGflopsPerS);
+  }
+}

@@ -1,0 +1,28 @@
+package dev.trm.bench;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class TimingsTest {
+  @Test
+  void medianOfOddAndEvenCounts() {
+    assertThat(new Timings(new double[] {3, 1, 2}).median()).isEqualTo(2.0);
+    assertThat(new Timings(new double[] {4, 1, 3, 2}).median()).isEqualTo(2.5);
+  }
+
+  @Test
+  void measureRunsWarmupUntimedThenTheTimedRuns() {
+    AtomicInteger calls = new AtomicInteger();
+    Timings timings = Timings.measure(2, 3, calls::incrementAndGet);
+    assertThat(calls.get()).isEqualTo(5);
+    assertThat(timings.seconds()).hasLength(3);
+  }
+
+  @Test
+  void refusesNoRuns() {
+    assertThrows(IllegalArgumentException.class, () -> Timings.measure(1, 0, () -> {}));
+  }
+}
