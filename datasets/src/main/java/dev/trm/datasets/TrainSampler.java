@@ -97,7 +97,7 @@ public final class TrainSampler {
       long start = data.puzzleStart(puzzle);
       int size = (int) (data.puzzleEnd(puzzle) - start);
       int take = Math.min(size, batchSize - filled);
-      int[] order = firstOfShuffle(size, take, rng);
+      int[] order = Permutations.choose(size, take, rng);
       for (int k = 0; k < take; k++) {
         reader.fill(inputs, labels, puzzleIds, filled++, start + order[k], puzzle);
       }
@@ -106,32 +106,11 @@ public final class TrainSampler {
     return new Batch(batchSize, seqLen, inputs, labels, puzzleIds, batchSize);
   }
 
-  /** {@code take} distinct values of 0..size-1 in random order (a partial Fisher-Yates shuffle). */
-  private static int[] firstOfShuffle(int size, int take, SplittableRandom rng) {
-    int[] a = new int[size];
-    for (int i = 0; i < size; i++) {
-      a[i] = i;
-    }
-    for (int i = 0; i < take; i++) {
-      int j = i + rng.nextInt(size - i);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-    return a;
-  }
-
   /** Group at {@code pos} of the current iteration's concatenated permutations (one permutation cached). */
   private int groupAt(long pos) {
     long epochInIteration = pos / numGroups;
     if (epochInIteration != permutationKey || iteration != permutationIteration) {
-      SplittableRandom rng = random(PERMUTATION_STREAM, iteration, epochInIteration);
-      permutation = new int[numGroups];
-      for (int i = 0; i < numGroups; i++) {
-        int j = rng.nextInt(i + 1);
-        permutation[i] = permutation[j];
-        permutation[j] = i;
-      }
+      permutation = Permutations.random(numGroups, random(PERMUTATION_STREAM, iteration, epochInIteration));
       permutationKey = epochInIteration;
       permutationIteration = iteration;
     }
