@@ -1,0 +1,353 @@
+package dev.trm.model.reference;
+
+import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import dev.trm.model.ModelDims;
+import dev.trm.model.ParamSpec;
+import dev.trm.model.WeightNames;
+import dev.trm.model.WeightTensor;
+import dev.trm.model.config.ArchConfig;
+import dev.trm.model.config.DType;
+import dev.trm.model.config.LossType;
+import dev.trm.model.config.PosEncoding;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The TF graph of {@code dev.trm.model} against the independent double-precision {@link ReferenceTrm}: same weights
+ * (read out of the session), same carry fed into both, one ACT step at a time, for every variant (attention + RoPE,
+ * MLP-mixer without positions, attention + learned positions, and no puzzle prefix at all).
+ *
+ * <p>Each variant runs six steps from an all-halted carry (four TRAIN with per-slot exploration, two EVAL), with
+ * halt_max_steps 3, a random q head so that q_halt > 0 happens, a random puzzle table, one slot without any valid
+ * label and ignored labels elsewhere: this covers slot reset, halting by q_halt, exploration delays and the step cap.
+ * The next step always starts from the reference's carry rounded to float32, so errors do not compound.
+ */
+class GraphMatchesReferenceTest {
+  /** fp32 graph against double reference. */
+  private static final double TOLERANCE = 1e-4;
+  /** Halting and argmax decisions closer than this to their threshold could flip between fp32 and double. */
+  private static final double DECISION_MARGIN = 1e-3;
+  private static final int BATCH = 4;
+  private static final int STEPS = 6;
+  private static final ModelDims DIMS = new ModelDims(5, 6, 3);
+
+  private static final Map<String, ArchConfig> VARIANTS = Map.of(
+      "attention_rope", tiny().build(),
+      "mlp_mixer_none", tiny().setMlpT(true).setPosEncodings(PosEncoding.NONE).setPuzzleEmbLen(0).build(),
+      "attention_learned", tiny().setNumHeads(1).setPosEncodings(PosEncoding.LEARNED).setPuzzleEmbNdim(12)
+          .setPuzzleEmbLen(0).setLossType(LossType.SOFTMAX_CROSS_ENTROPY).build(),
+      "attention_no_puzzle", tiny().setPuzzleEmbNdim(0).build());
+
+  private static final Map<String, ActStepGraph> GRAPHS = new LinkedHashMap<>();
+  private static final Map<String, Map<String, WeightTensor>> INITIAL = new LinkedHashMap<>();
+
+  /** D = 8, 2 heads, 2 layers, T = n = 2, two prefix slots, at most 3 ACT steps, exploration half the time. */
+  private static ArchConfig.Builder tiny() {
+    return ArchConfig.newBuilder().setHiddenSize(8).setNumHeads(2).setExpansion(4).setLLayers(2).setHCycles(2)
+        .setLCycles(2).setPosEncodings(PosEncoding.ROPE).setRopeTheta(10000).setRmsNormEps(1e-5f)
+        .setPuzzleEmbNdim(8).setPuzzleEmbLen(2).setMlpT(false).setForwardDtype(DType.FLOAT32).setHaltMaxSteps(3)
+        .setHaltExplorationProb(0.5f).setNoActContinue(true).setLossType(LossType.STABLEMAX_CROSS_ENTROPY);
+  }
+
+  @BeforeAll
+  static void buildGraphs() {
+    long seed = 7;
+    for (Map.Entry<String, ArchConfig> v : VARIANTS.entrySet()) {
+      ActStepGraph g = new ActStepGraph(v.getValue(), DIMS, seed++);
+      GRAPHS.put(v.getKey(), g);
+      Map<String, WeightTensor> initial = g.weights();
+      INITIAL.put(v.getKey(), initial);
+      // The official init leaves the puzzle table at 0 and q_halt at -5 (nothing would halt or use the puzzle id):
+      // randomise those so that both paths are compared.
+      Random random = new Random(seed);
+      Map<String, WeightTensor> overrides = new LinkedHashMap<>();
+      for (String name : List.of(WeightNames.PUZZLE_EMB, WeightNames.Q_HEAD_WEIGHT, WeightNames.Q_HEAD_BIAS)) {
+        if (initial.containsKey(name)) {
+          overrides.put(name, gaussian(initial.get(name).shape(), name.equals(WeightNames.Q_HEAD_BIAS) ? 0.3 : 0.5,
+              random));
+        }
+      }
+      g.assign(overrides);
+    }
+  }
+
+  @AfterAll
+  static void closeGraphs() {
+    GRAPHS.values().forEach(ActStepGraph::close);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"attention_rope", "mlp_mixer_none", "attention_learned", "attention_no_puzzle"})
+  void actStepsMatchReference(String variant) {
+    ArchConfig arch = VARIANTS.get(variant);
+    ActStepGraph graph = GRAPHS.get(variant);
+    Map<String, WeightTensor> weights = graph.weights();
+    ReferenceTrm trm = new ReferenceTrm(arch, DIMS, weights);
+    ReferenceActStep act = new ReferenceActStep(trm);
+    Random random = new Random(variant.hashCode());
+    ReferenceActStep.Carry carry = ReferenceActStep.initialCarry(trm.dims(), BATCH);
+    Diffs diffs = new Diffs();
+    int halts = 0;
+    int qHalts = 0;
+    for (int step = 0; step < STEPS; step++) {
+      ReferenceActStep.Mode mode = step < 4 ? ReferenceActStep.Mode.TRAIN : ReferenceActStep.Mode.EVAL;
+      ReferenceActStep.Batch batch = randomBatch(random, step);
+      double[] uniform = new double[BATCH];
+      int[] minHalt = new int[BATCH];
+      for (int b = 0; b < BATCH; b++) {
+        uniform[b] = random.nextFloat(); // float32 values, as the graph sees them
+        minHalt[b] = 2 + random.nextInt(arch.getHaltMaxSteps() - 1);
+      }
+      String where = variant + " step " + step + " (" + mode + ")";
+      ReferenceActStep.Output ref = act.step(carry, batch, mode, uniform, minHalt);
+      ActStepGraph.Step got = graph.run(mode, carry, batch, uniform, minHalt);
+      checkDecisionsAreClear(ref, mode, where);
+
+      diffs.note("logits", MaxAbsDiff.of(got.out().logits(), ref.logits()));
+      diffs.note("q_halt", MaxAbsDiff.of(got.out().qHalt(), ref.qHalt()));
+      diffs.note("q_continue", MaxAbsDiff.of(got.out().qContinue(), ref.qContinue()));
+      diffs.note("carry z_H", MaxAbsDiff.of(got.out().next().zH(), ref.next().zH()));
+      diffs.note("carry z_L", MaxAbsDiff.of(got.out().next().zL(), ref.next().zL()));
+      diffs.note("reset z_H", MaxAbsDiff.of(got.out().current().zH(), ref.current().zH()));
+      diffs.note("reset z_L", MaxAbsDiff.of(got.out().current().zL(), ref.current().zL()));
+      diffs.assertWithin(TOLERANCE, where);
+      checkData(got.out().next(), ref.next(), where + " next carry");
+      checkData(got.out().current(), ref.current(), where + " reset carry");
+      assertWithMessage("%s steps", where).that(got.out().next().steps()).isEqualTo(ref.next().steps());
+      assertWithMessage("%s halted", where).that(got.out().next().halted()).isEqualTo(ref.next().halted());
+      assertWithMessage("%s steps after reset", where).that(got.out().current().steps())
+          .isEqualTo(ref.current().steps());
+      if (trm.dims().prefixLen() > 0) {
+        // The rows the trainer differentiates for the sparse SignSGD must be the current slots' table rows.
+        checkPuzzleRows(got.puzzleRows(), weights, ref.current().puzzleIds(), where);
+      }
+
+      ReferenceLosses.Result want = ReferenceLosses.compute(arch.getLossType(), ref.logits(), ref.current().labels(),
+          ref.qHalt(), ref.next().halted(), ref.next().steps());
+      checkLosses(got.losses(), want, where, diffs);
+
+      for (int b = 0; b < BATCH; b++) {
+        halts += ref.next().halted()[b] ? 1 : 0;
+        qHalts += mode == ReferenceActStep.Mode.TRAIN && ref.next().halted()[b]
+            && ref.next().steps()[b] < arch.getHaltMaxSteps() ? 1 : 0;
+      }
+      carry = float32(ref.next());
+    }
+    // The scenario must really have exercised halting, early (q) halting and resets.
+    assertWithMessage("%s halts", variant).that(halts).isAtLeast(BATCH);
+    assertWithMessage("%s early halts on q_halt > 0", variant).that(qHalts).isAtLeast(1);
+    System.out.println("GraphMatchesReferenceTest " + variant + " max |graph - reference|: " + diffs);
+  }
+
+  /** Names, order and shapes of WeightNames.specs against the reference's own derivation, small and paper sizes. */
+  @Test
+  void weightNamesMatchReference() {
+    ArchConfig paper = tiny().setHiddenSize(512).setNumHeads(8).setPuzzleEmbNdim(512).setPuzzleEmbLen(16).build();
+    List<ArchConfig> archs = List.of(paper, paper.toBuilder().setMlpT(true).setPosEncodings(PosEncoding.NONE).build(),
+        paper.toBuilder().setPosEncodings(PosEncoding.LEARNED).setLLayers(3).build(),
+        VARIANTS.get("attention_learned"), VARIANTS.get("attention_no_puzzle"), VARIANTS.get("mlp_mixer_none"));
+    for (ArchConfig arch : archs) {
+      for (ModelDims dims : List.of(DIMS, new ModelDims(11, 81, 1), new ModelDims(12, 900, 1000))) {
+        Map<String, long[]> want = ReferenceWeights.expectedShapes(ReferenceDims.of(arch, dims));
+        List<ParamSpec> specs = WeightNames.specs(arch, dims);
+        assertWithMessage("names for %s %s", arch, dims).that(specs.stream().map(ParamSpec::name).toList())
+            .containsExactlyElementsIn(want.keySet());
+        for (ParamSpec s : specs) {
+          assertWithMessage("shape of %s", s.name()).that(s.shape()).isEqualTo(want.get(s.name()));
+        }
+        assertWithMessage("trainable count").that(WeightNames.trainableCount(specs))
+            .isEqualTo(ReferenceWeights.parameterCount(ReferenceDims.of(arch, dims)));
+      }
+    }
+  }
+
+  /** Spec §1.8 on the values the graph initialised (before the test overwrote the puzzle table and q head). */
+  @Test
+  void initialValuesFollowTheSpec() {
+    for (Map.Entry<String, Map<String, WeightTensor>> v : INITIAL.entrySet()) {
+      Map<String, WeightTensor> w = v.getValue();
+      assertWithMessage("%s q_head.weight", v.getKey()).that(distinct(w.get(WeightNames.Q_HEAD_WEIGHT)))
+          .containsExactly(0f);
+      assertWithMessage("%s q_head.bias", v.getKey()).that(distinct(w.get(WeightNames.Q_HEAD_BIAS)))
+          .containsExactly(-5f);
+      if (w.containsKey(WeightNames.PUZZLE_EMB)) {
+        assertWithMessage("%s puzzle table", v.getKey()).that(distinct(w.get(WeightNames.PUZZLE_EMB)))
+            .containsExactly(0f);
+      }
+      for (Map.Entry<String, WeightTensor> e : w.entrySet()) {
+        if (e.getKey().startsWith("q_head") || e.getKey().equals(WeightNames.PUZZLE_EMB)) {
+          continue; // constants, checked above
+        }
+        long[] shape = e.getValue().shape();
+        // H_init / L_init std 1; LeCun 1/sqrt(fan-in = last axis) for linears; 1/sqrt(D) for embeddings (also last).
+        double std = e.getKey().equals(WeightNames.H_INIT) || e.getKey().equals(WeightNames.L_INIT) ? 1
+            : 1 / Math.sqrt(shape[shape.length - 1]);
+        // Truncated at ±2 standard normals, then scaled by std / 0.8796 so that the actual std is std.
+        double bound = 2 * std / 0.879625739;
+        double largest = 0;
+        for (float x : e.getValue().data()) {
+          largest = Math.max(largest, Math.abs(x));
+        }
+        assertWithMessage("%s %s: largest |value| against the truncation bound", v.getKey(), e.getKey())
+            .that(largest).isAtMost(bound + 1e-6);
+      }
+      // The largest tensor (a SwiGLU gate_up, 512 x 8 values of std 1/sqrt(8)): its sample std is the target one,
+      // not the 0.88 x target that TF's plain truncated normal would give.
+      WeightTensor gateUp = w.get("L_level.layers.0.mlp.gate_up_proj.weight");
+      assertWithMessage("%s gate_up std", v.getKey()).that(std(gateUp.data()) * Math.sqrt(8)).isWithin(0.05).of(1.0);
+    }
+  }
+
+  // ------------------------------------------------------------------ checks
+
+  private static void checkDecisionsAreClear(ReferenceActStep.Output ref, ReferenceActStep.Mode mode, String where) {
+    for (int b = 0; b < ref.qHalt().length; b++) {
+      if (mode == ReferenceActStep.Mode.TRAIN) {
+        assertWithMessage("%s: q_halt of slot %s is too close to 0 for a fair comparison; change the seed", where, b)
+            .that(Math.abs(ref.qHalt()[b])).isGreaterThan(DECISION_MARGIN);
+      }
+      for (double[] token : ref.logits()[b]) {
+        double[] sorted = token.clone();
+        Arrays.sort(sorted);
+        assertWithMessage("%s: an argmax of slot %s is a near tie; change the seed", where, b)
+            .that(sorted[sorted.length - 1] - sorted[sorted.length - 2]).isGreaterThan(DECISION_MARGIN);
+      }
+    }
+  }
+
+  private static void checkData(ReferenceActStep.Carry got, ReferenceActStep.Carry want, String where) {
+    assertWithMessage("%s inputs", where).that(got.inputs()).isEqualTo(want.inputs());
+    assertWithMessage("%s labels", where).that(got.labels()).isEqualTo(want.labels());
+    assertWithMessage("%s puzzle ids", where).that(got.puzzleIds()).isEqualTo(want.puzzleIds());
+  }
+
+  private static void checkPuzzleRows(
+      double[][] got, Map<String, WeightTensor> weights, int[] ids, String where) {
+    assertWithMessage("%s puzzle rows", where).that(got).isNotNull();
+    WeightTensor table = weights.get(WeightNames.PUZZLE_EMB);
+    int ndim = (int) table.shape()[1];
+    for (int b = 0; b < ids.length; b++) {
+      double[] want = new double[ndim];
+      for (int j = 0; j < ndim; j++) {
+        want[j] = table.data()[ids[b] * ndim + j];
+      }
+      assertWithMessage("%s puzzle row of slot %s", where, b).that(MaxAbsDiff.of(got[b], want)).isEqualTo(0.0);
+    }
+  }
+
+  private static void checkLosses(ActStepGraph.LossValues got, ReferenceLosses.Result want, String where, Diffs diffs) {
+    diffs.note("lm_loss", Math.abs(got.lmLoss() - want.lmLoss()));
+    diffs.note("q_halt_loss", Math.abs(got.qHaltLoss() - want.qHaltLoss()));
+    diffs.note("total", Math.abs(got.total() - want.total()));
+    diffs.note("accuracy", Math.abs(got.accuracy() - want.accuracy()));
+    diffs.assertWithin(TOLERANCE, where);
+    assertWithMessage("%s count", where).that(got.count()).isEqualTo((double) want.count());
+    assertWithMessage("%s exact_accuracy", where).that(got.exactAccuracy()).isEqualTo((double) want.exactAccuracy());
+    assertWithMessage("%s q_halt_accuracy", where).that(got.qHaltAccuracy()).isEqualTo((double) want.qHaltAccuracy());
+    assertWithMessage("%s steps", where).that(got.steps()).isEqualTo((double) want.steps());
+    assertWithMessage("%s predictions", where).that(got.predictions()).isEqualTo(want.predictions());
+  }
+
+  /** The running maximum of each output's difference over all steps. */
+  private static final class Diffs {
+    private final Map<String, Double> max = new LinkedHashMap<>();
+
+    void note(String output, double diff) {
+      max.merge(output, diff, Math::max);
+    }
+
+    void assertWithin(double tolerance, String where) {
+      max.forEach((output, diff) -> assertWithMessage("%s %s: max |graph - reference|", where, output)
+          .that(diff).isAtMost(tolerance));
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder s = new StringBuilder();
+      max.forEach((k, v) -> s.append(k).append(String.format(" %.1e, ", v)));
+      return s.substring(0, s.length() - 2);
+    }
+  }
+
+  // ------------------------------------------------------------------ data
+
+  /** Random tokens and puzzle ids; about a third of the labels ignored, and one slot (moving) with none valid. */
+  private static ReferenceActStep.Batch randomBatch(Random random, int step) {
+    int[][] inputs = new int[BATCH][DIMS.seqLen()];
+    int[][] labels = new int[BATCH][DIMS.seqLen()];
+    int[] ids = new int[BATCH];
+    for (int b = 0; b < BATCH; b++) {
+      for (int s = 0; s < DIMS.seqLen(); s++) {
+        inputs[b][s] = random.nextInt(DIMS.vocabSize());
+        boolean ignored = b == step % BATCH || random.nextInt(3) == 0;
+        labels[b][s] = ignored ? ReferenceLosses.IGNORE : random.nextInt(DIMS.vocabSize());
+      }
+      ids[b] = random.nextInt(DIMS.numPuzzleIdentifiers());
+    }
+    return new ReferenceActStep.Batch(inputs, labels, ids);
+  }
+
+  /** The carry with its states rounded to float32: what the graph is fed, so both sides start from the same values. */
+  private static ReferenceActStep.Carry float32(ReferenceActStep.Carry c) {
+    double[][][][] states = {c.zH(), c.zL()};
+    double[][][][] rounded = new double[2][c.batchSize()][][];
+    for (int s = 0; s < 2; s++) {
+      for (int b = 0; b < c.batchSize(); b++) {
+        rounded[s][b] = new double[states[s][b].length][];
+        for (int t = 0; t < states[s][b].length; t++) {
+          rounded[s][b][t] = new double[states[s][b][t].length];
+          for (int j = 0; j < rounded[s][b][t].length; j++) {
+            rounded[s][b][t][j] = (float) states[s][b][t][j];
+          }
+        }
+      }
+    }
+    return new ReferenceActStep.Carry(rounded[0], rounded[1], c.steps(), c.halted(), c.inputs(), c.labels(),
+        c.puzzleIds());
+  }
+
+  private static WeightTensor gaussian(long[] shape, double std, Random random) {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    float[] data = new float[(int) n];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) (std * random.nextGaussian());
+    }
+    return new WeightTensor(shape, data);
+  }
+
+  private static Set<Float> distinct(WeightTensor t) {
+    Set<Float> values = new TreeSet<>();
+    for (float x : t.data()) {
+      values.add(x);
+    }
+    return values;
+  }
+
+  private static double std(float[] data) {
+    double mean = 0;
+    for (float x : data) {
+      mean += x;
+    }
+    mean /= data.length;
+    double var = 0;
+    for (float x : data) {
+      var += (x - mean) * (x - mean);
+    }
+    return Math.sqrt(var / data.length);
+  }
+}
