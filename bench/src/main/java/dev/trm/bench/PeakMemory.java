@@ -15,6 +15,7 @@ import java.util.List;
  */
 public final class PeakMemory {
   private static final Path STATUS = Path.of("/proc/self/status");
+  private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
 
   private PeakMemory() {}
 
@@ -24,6 +25,18 @@ public final class PeakMemory {
       return parseVmHwm(Files.readAllLines(STATUS));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + STATUS + " (peak memory needs Linux procfs)", e);
+    }
+  }
+
+  /**
+   * Resets the high-water mark to the current RSS (Linux >= 4.0), so the next reading is the peak of what runs
+   * from now on, on top of what is resident now (JVM, TensorFlow runtime).
+   */
+  public static void reset() {
+    try {
+      Files.writeString(CLEAR_REFS, "5");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reset the peak RSS through " + CLEAR_REFS, e);
     }
   }
 

@@ -1,14 +1,71 @@
 package dev.trm.cli;
 
+import dev.trm.bench.BenchDims;
+import dev.trm.bench.BenchRequest;
+import dev.trm.bench.BenchResult;
+import dev.trm.bench.TrmBench;
+import dev.trm.model.ModelDims;
+import dev.trm.model.config.ConfigLoader;
+import dev.trm.model.config.TrmConfig;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code trm bench}: Benchmark a training step or inference. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark a training step or inference.")
+/**
+ * {@code trm bench}: throughput of a training step or of inference for a config and batch size, with the analytic
+ * FLOPs, the fraction of the fp32 matmul peak measured in the same run, graph build time and peak memory.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmark a training step or inference (examples/s, GFLOP/s vs the measured matmul peak, "
+        + "graph build time, peak memory).")
 public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "Config file (configs/*.pbtxt).")
+  Path config;
+
+  @Option(names = "--batch", required = true, paramLabel = "B", description = "Examples per step.")
+  int batch;
+
+  @Option(names = "--mode", defaultValue = "train", paramLabel = "train|infer",
+      description = "train: one training ACT step; infer: halt_max_steps ACT steps, in process and via SavedModel."
+          + " Default: ${DEFAULT-VALUE}.")
+  String mode;
+
+  @Option(names = "--json", description = "Print exactly one JSON object on stdout (progress goes to stderr).")
+  boolean json;
+
+  @Option(names = "--warmup", defaultValue = "1", paramLabel = "N", description = "Untimed runs first. Default: ${DEFAULT-VALUE}.")
+  int warmup;
+
+  @Option(names = "--runs", paramLabel = "N", description = "Timed runs, median reported. Default: 5 (train), 3 (infer).")
+  Integer runs;
+
+  @Option(names = "--saved-model", paramLabel = "DIR",
+      description = "infer: the SavedModel to run (default: export a fresh one to a temporary directory).")
+  Path savedModel;
+
+  @Option(names = "--dims", paramLabel = "V,S,N",
+      description = "Dataset sizes vocab,seq_len,puzzle_ids (default: read the config's built dataset; "
+          + "Sudoku-Extreme is 11,81,1).")
+  String dims;
+
+  @Option(names = "--profile", description = "Also print where one step's time goes, op type by op type (stderr).")
+  boolean profile;
+
   @Override
   public Integer call() {
-    System.err.println("trm bench: not yet available");
-    return 2;
+    BenchRequest.Mode benchMode = switch (mode) {
+      case "train" -> BenchRequest.Mode.TRAIN;
+      case "infer" -> BenchRequest.Mode.INFER;
+      default -> throw new IllegalArgumentException("--mode must be train or infer, got '" + mode + "'");
+    };
+    TrmConfig trmConfig = ConfigLoader.load(config);
+    ModelDims modelDims = dims != null ? BenchDims.parse(dims) : BenchDims.fromDataset(trmConfig, Path.of(""));
+    int timedRuns = runs != null ? runs : benchMode == BenchRequest.Mode.TRAIN ? 5 : 3;
+    BenchRequest request = new BenchRequest(trmConfig, modelDims, batch, benchMode, warmup, timedRuns, savedModel,
+        profile);
+    BenchResult result = TrmBench.run(request, System.err);
+    System.out.print(json ? result.toJson() + System.lineSeparator() : result.toText());
+    return 0;
   }
 }

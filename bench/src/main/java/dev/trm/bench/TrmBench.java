@@ -1,0 +1,93 @@
+package dev.trm.bench;
+
+import dev.trm.datasets.Batch;
+import dev.trm.model.TrmShape;
+import dev.trm.training.Sessions;
+import dev.trm.training.TrainStepGraph;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+
+/**
+ * Runs one benchmark: the fp32 matmul peak, then the workload (a training step, or inference at the official
+ * depth in process and through a SavedModel), timed as the median of several runs after warm-up.
+ */
+public final class TrmBench {
+  /** Runs of the matmul chain for the peak (after two warm-up runs). */
+  private static final int PEAK_RUNS = 5;
+  private static final long BATCH_SEED = 1;
+
+  private TrmBench() {}
+
+  /** Runs {@code request}; progress and the optional profile go to {@code log}. */
+  public static BenchResult run(BenchRequest request, PrintStream log) {
+    TrmShape shape = TrmShape.of(request.config().getArch(), request.dims());
+    log.println("measuring the fp32 matmul peak (" + MatmulPeak.CHAIN + " x " + MatmulPeak.SIZE + "^2 MatMuls)");
+    double peak = MatmulPeak.measureGflops(Sessions.config(), 2, PEAK_RUNS);
+    log.printf(Locale.ROOT, "peak %.1f GFLOP/s%n", peak);
+    Batch batch = SyntheticBatch.of(request.dims(), request.batch(), BATCH_SEED);
+    FlopCounter flops = FlopCounter.of(shape);
+    return request.mode() == BenchRequest.Mode.TRAIN
+        ? train(request, batch, flops.trainStep(), peak, log)
+        : infer(request, batch, flops.inference(shape.haltMaxSteps()), peak, log);
+  }
+
+  private static BenchResult train(BenchRequest r, Batch batch, double flopsPerExample, double peak,
+      PrintStream log) {
+    log.println("building the training step graph (batch " + r.batch() + ")");
+    PeakMemory.reset();
+    long start = System.nanoTime();
+    double examplesPerS;
+    double buildS;
+    try (TrainStepGraph graph = TrainStepGraph.create(r.config(), r.dims(), r.batch())) {
+      buildS = secondsSince(start);
+      log.printf(Locale.ROOT, "built in %.2f s; %d warm-up and %d timed training steps%n", buildS, r.warmup(),
+          r.runs());
+      Timings timings = Timings.measure(r.warmup(), r.runs(), () -> graph.step(batch));
+      log.println("step seconds: " + timings);
+      examplesPerS = r.batch() / timings.median();
+    }
+    long rss = PeakMemory.peakRssBytes();
+    if (r.profile()) {
+      try (GradientStepGraph probe = GradientStepGraph.create(r.config(), r.dims(), r.batch(), Sessions.config())) {
+        probe.run(batch); // the first run pays for Grappler and oneDNN's kernel creation
+        log.println("profile of the forward and backward pass (optimizer and EMA excluded):");
+        log.print(probe.profile(batch).toText(20));
+      }
+    }
+    return new BenchResult(r.config().getName(), r.batch(), "train", examplesPerS, flopsPerExample / 1e9, peak,
+        buildS, rss, null, loadAverage());
+  }
+
+  private static BenchResult infer(BenchRequest r, Batch batch, double flopsPerExample, double peak,
+      PrintStream log) {
+    log.println("building the inference graph (batch " + r.batch() + ")");
+    PeakMemory.reset();
+    long start = System.nanoTime();
+    double examplesPerS;
+    double buildS;
+    try (InProcessInference graph = InProcessInference.create(r.config(), r.dims(), r.batch(), Sessions.config())) {
+      buildS = secondsSince(start);
+      log.printf(Locale.ROOT, "built in %.2f s; %d warm-up and %d timed runs of %d ACT steps%n", buildS,
+          r.warmup(), r.runs(), graph.actSteps());
+      Timings timings = Timings.measure(r.warmup(), r.runs(), () -> graph.run(batch));
+      log.println("run seconds: " + timings);
+      examplesPerS = r.batch() / timings.median();
+      if (r.profile()) {
+        log.println("profile of the first ACT step:");
+        log.print(graph.profileFirstStep(batch).toText(20));
+      }
+    }
+    long rss = PeakMemory.peakRssBytes();
+    return new BenchResult(r.config().getName(), r.batch(), "infer", examplesPerS, flopsPerExample / 1e9, peak,
+        buildS, rss, null, loadAverage());
+  }
+
+  private static double secondsSince(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+}
