@@ -1,8 +1,10 @@
 package dev.trm.datasets.arc;
 
+import dev.trm.datasets.Dihedral;
+
 /**
- * One augmentation of a task: a colour permutation followed by a dihedral transform (the official {@code aug}: the
- * colours are mapped first, then the grid is transformed; the two commute). Undone by {@link #invert}.
+ * One augmentation of a task: a colour permutation and a dihedral transform (the official {@code aug} maps the colours,
+ * then transforms the grid; the two commute). Undone by {@link #invert}.
  */
 public record ArcAugmentation(Dihedral dihedral, ColorPermutation colors) {
   /** No change: the original task. */
@@ -16,11 +18,20 @@ public record ArcAugmentation(Dihedral dihedral, ColorPermutation colors) {
 
   /** The augmented grid. */
   public ArcGrid apply(ArcGrid grid) {
-    return dihedral.apply(grid, colors);
+    return transform(grid, dihedral, colors);
   }
 
   /** The original grid of an augmented one: the inverse transform, then the inverse colour map. */
   public ArcGrid invert(ArcGrid augmented) {
-    return dihedral.inverse().apply(augmented, colors.inverse());
+    return transform(augmented, dihedral.inverse(), colors.inverse());
+  }
+
+  private static ArcGrid transform(ArcGrid grid, Dihedral dihedral, ColorPermutation colors) {
+    int[] cells = dihedral.apply(grid.cells(), grid.height(), grid.width());
+    for (int i = 0; i < cells.length; i++) {
+      cells[i] = colors.map(cells[i]);
+    }
+    boolean swap = dihedral.swapsSides();
+    return ArcGrid.trusted(swap ? grid.width() : grid.height(), swap ? grid.height() : grid.width(), cells);
   }
 }

@@ -36,7 +36,7 @@ public final class ArcCanvas {
           + ")");
     }
     Arrays.fill(dst, 0, SEQ_LEN, PAD);
-    byte[] cells = grid.cells();
+    int[] cells = grid.cells();
     for (int r = 0; r < h; r++) {
       int base = (row0 + r) * SIDE + col0;
       for (int c = 0; c < w; c++) {
@@ -85,11 +85,11 @@ public final class ArcCanvas {
     if (bestArea == 0) {
       return ArcGrid.EMPTY;
     }
-    byte[] cells = new byte[bestArea];
+    int[] cells = new int[bestArea];
     for (int r = 0; r < bestRows; r++) {
       int base = offset + (row0 + r) * SIDE + col0;
       for (int c = 0; c < bestCols; c++) {
-        cells[r * bestCols + c] = (byte) (tokens[base + c] - COLOR_OFFSET);
+        cells[r * bestCols + c] = tokens[base + c] - COLOR_OFFSET;
       }
     }
     return ArcGrid.trusted(bestRows, bestCols, cells);

@@ -15,19 +15,18 @@ public final class ArcGrid {
   public static final int MAX_SIDE = 30;
   /** Number of ARC colours (0..9). */
   public static final int NUM_COLORS = 10;
-
   /**
    * The 0x0 grid: what cropping yields when a prediction does not start with a colour. It never equals a real grid,
    * and it is rendered as {@code []}.
    */
-  public static final ArcGrid EMPTY = new ArcGrid(0, 0, new byte[0]);
+  public static final ArcGrid EMPTY = new ArcGrid(0, 0, new int[0]);
 
   private final int height;
   private final int width;
-  private final byte[] cells;
+  private final int[] cells;
   private final int hash;
 
-  private ArcGrid(int height, int width, byte[] cells) {
+  private ArcGrid(int height, int width, int[] cells) {
     this.height = height;
     this.width = width;
     this.cells = cells;
@@ -35,35 +34,18 @@ public final class ArcGrid {
   }
 
   /**
-   * A grid from row-major cells, which it takes ownership of.
+   * A grid from its rows, as in task JSON.
    *
-   * @throws IllegalArgumentException if a side is outside 1..30, the cell count does not match, or a colour is outside 0..9
+   * @throws IllegalArgumentException if the rows are ragged, a side is outside 1..30 or a colour is outside 0..9
    */
-  public static ArcGrid of(int height, int width, byte[] cells) {
+  public static ArcGrid of(int[][] rows) {
+    int height = rows.length;
+    int width = height == 0 ? 0 : rows[0].length;
     if (height < 1 || height > MAX_SIDE || width < 1 || width > MAX_SIDE) {
       throw new IllegalArgumentException("grid is " + height + "x" + width + "; each side must be 1.." + MAX_SIDE);
     }
-    if (cells.length != height * width) {
-      throw new IllegalArgumentException("grid " + height + "x" + width + " needs " + height * width + " cells, got "
-          + cells.length);
-    }
-    for (int i = 0; i < cells.length; i++) {
-      if (cells[i] < 0 || cells[i] >= NUM_COLORS) {
-        throw new IllegalArgumentException("grid cell (" + i / width + ", " + i % width + ") has colour " + cells[i]
-            + "; colours are 0..9");
-      }
-    }
-    return new ArcGrid(height, width, cells);
-  }
-
-  /** A grid from its rows (as in task JSON); see {@link #of(int, int, byte[])} for the checks. */
-  public static ArcGrid of(int[][] rows) {
-    if (rows.length == 0) {
-      throw new IllegalArgumentException("grid has no rows");
-    }
-    int width = rows[0].length;
-    byte[] cells = new byte[rows.length * width];
-    for (int r = 0; r < rows.length; r++) {
+    int[] cells = new int[height * width];
+    for (int r = 0; r < height; r++) {
       if (rows[r].length != width) {
         throw new IllegalArgumentException("grid is not rectangular: row 0 has " + width + " cells, row " + r + " has "
             + rows[r].length);
@@ -73,10 +55,15 @@ public final class ArcGrid {
         if (v < 0 || v >= NUM_COLORS) {
           throw new IllegalArgumentException("grid cell (" + r + ", " + c + ") has colour " + v + "; colours are 0..9");
         }
-        cells[r * width + c] = (byte) v;
+        cells[r * width + c] = v;
       }
     }
-    return of(rows.length, width, cells);
+    return new ArcGrid(height, width, cells);
+  }
+
+  /** A grid built in this package from row-major cells known to be valid; takes ownership of {@code cells}. */
+  static ArcGrid trusted(int height, int width, int[] cells) {
+    return new ArcGrid(height, width, cells);
   }
 
   public int height() {
@@ -98,21 +85,16 @@ public final class ArcGrid {
     for (int r = 0; r < height; r++) {
       List<Integer> row = new ArrayList<>(width);
       for (int c = 0; c < width; c++) {
-        row.add((int) cells[r * width + c]);
+        row.add(cells[r * width + c]);
       }
       rows.add(row);
     }
     return rows;
   }
 
-  /** Row-major cells; package-private and shared, so callers in this package must not modify it. */
-  byte[] cells() {
+  /** Row-major cells, shared: callers in this package must not modify them. */
+  int[] cells() {
     return cells;
-  }
-
-  /** A grid built by this package from cells known to be valid (skips the checks of {@link #of}). */
-  static ArcGrid trusted(int height, int width, byte[] cells) {
-    return new ArcGrid(height, width, cells);
   }
 
   @Override
@@ -126,15 +108,16 @@ public final class ArcGrid {
     return hash;
   }
 
+  /** Rows of digits separated by '/', e.g. {@code 012/340}. */
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder(height * (width + 1));
     for (int r = 0; r < height; r++) {
+      if (r > 0) {
+        s.append('/');
+      }
       for (int c = 0; c < width; c++) {
         s.append((char) ('0' + cells[r * width + c]));
-      }
-      if (r + 1 < height) {
-        s.append('/');
       }
     }
     return s.toString();

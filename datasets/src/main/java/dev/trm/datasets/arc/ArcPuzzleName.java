@@ -1,5 +1,7 @@
 package dev.trm.datasets.arc;
 
+import dev.trm.datasets.Dihedral;
+
 /**
  * The name of one puzzle (one variant of one task) in {@code identifiers.json}, in the official TRM format: the
  * original is the plain task id, an augmented variant is {@code <task>|||t<dihedral id>|||<10-digit colour map>}.

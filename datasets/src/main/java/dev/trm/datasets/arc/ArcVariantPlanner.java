@@ -64,6 +64,9 @@ final class ArcVariantPlanner {
   }
 
   private static void putGrid(Hasher h, ArcGrid grid) {
-    h.putInt(grid.height()).putInt(grid.width()).putBytes(grid.cells());
+    h.putInt(grid.height()).putInt(grid.width());
+    for (int cell : grid.cells()) {
+      h.putByte((byte) cell);
+    }
   }
 }

@@ -53,7 +53,7 @@ public final class ColorPermutation {
   }
 
   /** The colour that {@code color} becomes. */
-  public byte map(int color) {
+  public int map(int color) {
     return map[color];
   }
 
