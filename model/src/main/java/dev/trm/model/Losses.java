@@ -95,9 +95,8 @@ public final class Losses {
    */
   static Operand<TFloat32> stablemaxCrossEntropy(Ops tf, Operand<TFloat32> logits, Operand<TInt32> labels) {
     Operand<TFloat64> x = tf.dtypes.cast(logits, TFloat64.class);
-    // min(x, 0) keeps the unused branch finite, so its zero gradient does not turn into 0 * inf.
-    Operand<TFloat64> negative = tf.math.reciprocal(tf.math.add(
-        tf.math.sub(tf.constant(1.0), tf.math.minimum(x, tf.constant(0.0))), tf.constant(1e-30)));
+    Operand<TFloat64> negative =
+        tf.math.reciprocal(tf.math.add(tf.math.sub(tf.constant(1.0), x), tf.constant(1e-30)));
     Operand<TFloat64> s = tf.select(tf.math.less(x, tf.constant(0.0)), negative, tf.math.add(x, tf.constant(1.0)));
     Operand<TFloat64> oneHot = tf.oneHot(labels, tf.constant(vocab(logits)), tf.constant(1.0), tf.constant(0.0));
     Operand<TFloat64> labelS = sum(tf, tf.math.mul(s, oneHot), -1);

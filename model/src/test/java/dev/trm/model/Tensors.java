@@ -32,6 +32,14 @@ final class Tensors {
     return out;
   }
 
+  static float[] toFloats(double[] a) {
+    float[] out = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = (float) a[i];
+    }
+    return out;
+  }
+
   static TFloat32 of(float[] data, long... shape) {
     return TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(data, true, false));
   }
