@@ -14,13 +14,13 @@ import java.util.Map;
 import java.util.Random;
 
 /** The tiny test model (test resource tiny-config.pbtxt) and random weights for it. */
-final class TinyModel {
+public final class TinyModel {
   /** Vocabulary and puzzle ids as in torch/make_fixtures.py; 6 cells keep the graphs fast. */
-  static final ModelDims DIMS = new ModelDims(11, 6, 3);
+  public static final ModelDims DIMS = new ModelDims(11, 6, 3);
 
   private TinyModel() {}
 
-  static Path resource(String name) {
+  public static Path resource(String name) {
     try {
       return Path.of(TinyModel.class.getResource("/" + name).toURI());
     } catch (URISyntaxException e) {
@@ -28,11 +28,11 @@ final class TinyModel {
     }
   }
 
-  static TrmConfig config() {
+  public static TrmConfig config() {
     return ConfigLoader.load(resource("tiny-config.pbtxt"));
   }
 
-  static ArchConfig arch() {
+  public static ArchConfig arch() {
     return config().getArch();
   }
 
@@ -40,7 +40,7 @@ final class TinyModel {
    * Gaussian weights of every tensor. Unlike the official init (q_head = 0, bias -5: nothing ever halts early),
    * the halting head is random too, so that slots halt at different steps.
    */
-  static Map<String, WeightTensor> randomWeights(ArchConfig arch, ModelDims dims, long seed) {
+  public static Map<String, WeightTensor> randomWeights(ArchConfig arch, ModelDims dims, long seed) {
     Random random = new Random(seed);
     Map<String, WeightTensor> out = new LinkedHashMap<>();
     for (ParamSpec spec : WeightNames.specs(arch, dims)) {
@@ -57,8 +57,13 @@ final class TinyModel {
     return out;
   }
 
-  /** Random valid inputs [b, S] and puzzle ids [b]. */
-  static int[][] randomInputs(int b, ModelDims dims, long seed) {
+  /** Exports the tiny model with {@link #randomWeights}(seed) as {@code base/name/version}. */
+  public static SavedModelExporter.Result export(Path base, String name, long version, long seed) {
+    return SavedModelExporter.export(config(), DIMS, randomWeights(arch(), DIMS, seed), base, name, version);
+  }
+
+  /** Random valid inputs [b, S]. */
+  public static int[][] randomInputs(int b, ModelDims dims, long seed) {
     Random random = new Random(seed);
     int[][] out = new int[b][dims.seqLen()];
     for (int[] row : out) {
