@@ -30,8 +30,9 @@ public record BenchResult(
    *
    * @param examplesPerS examples per second
    * @param loadS seconds to load the bundle
+   * @param peakRssBytes peak resident memory while the bundle was loaded and run
    */
-  public record SavedModelThroughput(double examplesPerS, double loadS) {}
+  public record SavedModelThroughput(double examplesPerS, double loadS, long peakRssBytes) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,6 +66,7 @@ public record BenchResult(
       saved.put("gflops_per_s", savedModel.examplesPerS() * gflopPerExample);
       saved.put("fraction_of_peak", savedModel.examplesPerS() * gflopPerExample / peakGflopsPerS);
       saved.put("load_s", savedModel.loadS());
+      saved.put("peak_rss_bytes", savedModel.peakRssBytes());
       json.put("saved_model", saved);
     }
     try {
@@ -82,7 +84,8 @@ public record BenchResult(
     out.append(line("in-process", examplesPerS));
     if (savedModel != null) {
       out.append(line("SavedModel", savedModel.examplesPerS()));
-      out.append(String.format(Locale.ROOT, "  SavedModel load    %8.2f s%n", savedModel.loadS()));
+      out.append(String.format(Locale.ROOT, "  SavedModel load    %8.2f s, peak RSS %.1f MiB%n", savedModel.loadS(),
+          savedModel.peakRssBytes() / (1024.0 * 1024.0)));
     }
     out.append(String.format(Locale.ROOT, "  GFLOP per example  %8.3f%n", gflopPerExample));
     out.append(String.format(Locale.ROOT, "  matmul peak        %8.1f GFLOP/s (fp32, measured now)%n", peakGflopsPerS));

@@ -4,9 +4,15 @@ import dev.trm.datasets.Batch;
 import dev.trm.model.TrmShape;
 import dev.trm.training.Sessions;
 import dev.trm.training.TrainStepGraph;
-import java.io.PrintStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * Runs one benchmark: the fp32 matmul peak, then the workload (a training step, or inference at the official
@@ -20,7 +26,7 @@ public final class TrmBench {
   private TrmBench() {}
 
   /** Runs {@code request}; progress and the optional profile go to {@code log}. */
-  public static BenchResult run(BenchRequest request, PrintStream log) {
+  public static BenchResult run(BenchRequest request, PrintWriter log) {
     TrmShape shape = TrmShape.of(request.config().getArch(), request.dims());
     log.println("measuring the fp32 matmul peak (" + MatmulPeak.CHAIN + " x " + MatmulPeak.SIZE + "^2 MatMuls)");
     double peak = MatmulPeak.measureGflops(Sessions.config(), 2, PEAK_RUNS);
@@ -33,7 +39,7 @@ public final class TrmBench {
   }
 
   private static BenchResult train(BenchRequest r, Batch batch, double flopsPerExample, double peak,
-      PrintStream log) {
+      PrintWriter log) {
     log.println("building the training step graph (batch " + r.batch() + ")");
     PeakMemory.reset();
     long start = System.nanoTime();
@@ -60,7 +66,7 @@ public final class TrmBench {
   }
 
   private static BenchResult infer(BenchRequest r, Batch batch, double flopsPerExample, double peak,
-      PrintStream log) {
+      PrintWriter log) {
     log.println("building the inference graph (batch " + r.batch() + ")");
     PeakMemory.reset();
     long start = System.nanoTime();
@@ -79,8 +85,46 @@ public final class TrmBench {
       }
     }
     long rss = PeakMemory.peakRssBytes();
+    BenchResult.SavedModelThroughput saved = savedModel(r, batch, log);
     return new BenchResult(r.config().getName(), r.batch(), "infer", examplesPerS, flopsPerExample / 1e9, peak,
-        buildS, rss, null, loadAverage());
+        buildS, rss, saved, loadAverage());
+  }
+
+  /** The same inference through a SavedModel: {@code --saved-model}, or a fresh export to a temporary directory. */
+  private static BenchResult.SavedModelThroughput savedModel(BenchRequest r, Batch batch, PrintWriter log) {
+    Path tempBase = null;
+    try {
+      Path versionDir = r.savedModel();
+      if (versionDir == null) {
+        tempBase = Files.createTempDirectory("trm-bench-");
+        log.println("exporting a SavedModel to " + tempBase);
+        versionDir = SavedModelInference.exportFresh(r.config(), r.dims(), tempBase, Sessions.config());
+      }
+      PeakMemory.reset();
+      long start = System.nanoTime();
+      try (SavedModelInference model = SavedModelInference.load(versionDir, Sessions.config())) {
+        double loadS = secondsSince(start);
+        log.printf(Locale.ROOT, "loaded %s in %.2f s; %d warm-up and %d timed runs of fixed_steps%n", versionDir,
+            loadS, r.warmup(), r.runs());
+        Timings timings = Timings.measure(r.warmup(), r.runs(), () -> model.run(batch));
+        log.println("run seconds: " + timings);
+        return new BenchResult.SavedModelThroughput(r.batch() / timings.median(), loadS, PeakMemory.peakRssBytes());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory for the SavedModel: " + e.getMessage(), e);
+    } finally {
+      if (tempBase != null) {
+        deleteTree(tempBase);
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
+    }
   }
 
   private static double secondsSince(long startNanos) {

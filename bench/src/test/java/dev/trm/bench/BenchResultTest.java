@@ -36,11 +36,12 @@ class BenchResultTest {
   @Test
   void inferJsonNestsTheSavedModelRun() throws Exception {
     BenchResult infer = new BenchResult("sudoku-mlp", 8, "infer", 0.5, 410.1, 200.0, 20.0, 1L,
-        new BenchResult.SavedModelThroughput(0.25, 3.0), 0.2);
+        new BenchResult.SavedModelThroughput(0.25, 3.0, 2L << 30), 0.2);
     JsonNode saved = JSON.readTree(infer.toJson()).get("saved_model");
     assertThat(saved.get("examples_per_s").asDouble()).isEqualTo(0.25);
     assertThat(saved.get("gflops_per_s").asDouble()).isWithin(1e-9).of(102.525);
     assertThat(saved.get("load_s").asDouble()).isEqualTo(3.0);
+    assertThat(saved.get("peak_rss_bytes").asLong()).isEqualTo(2L << 30);
   }
 
   @Test

@@ -10,7 +10,9 @@ import dev.trm.model.config.TrmConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code trm bench}: throughput of a training step or of inference for a config and batch size, with the analytic
@@ -20,6 +22,9 @@ import picocli.CommandLine.Option;
     description = "Benchmark a training step or inference (examples/s, GFLOP/s vs the measured matmul peak, "
         + "graph build time, peak memory).")
 public final class BenchCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "Config file (configs/*.pbtxt).")
   Path config;
 
@@ -64,8 +69,9 @@ public final class BenchCommand implements Callable<Integer> {
     int timedRuns = runs != null ? runs : benchMode == BenchRequest.Mode.TRAIN ? 5 : 3;
     BenchRequest request = new BenchRequest(trmConfig, modelDims, batch, benchMode, warmup, timedRuns, savedModel,
         profile);
-    BenchResult result = TrmBench.run(request, System.err);
-    System.out.print(json ? result.toJson() + System.lineSeparator() : result.toText());
+    BenchResult result = TrmBench.run(request, spec.commandLine().getErr());
+    spec.commandLine().getOut().print(json ? result.toJson() + System.lineSeparator() : result.toText());
+    spec.commandLine().getOut().flush();
     return 0;
   }
 }
