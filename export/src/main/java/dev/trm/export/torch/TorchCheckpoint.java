@@ -35,7 +35,7 @@ public final class TorchCheckpoint {
 
   private TorchCheckpoint() {}
 
-  /** True if {@code file} starts like a zip archive (the torch.save format). */
+  /** True if a file starting with {@code head} is a zip archive (the torch.save format). */
   public static boolean looksLikeZip(byte[] head) {
     return head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
   }

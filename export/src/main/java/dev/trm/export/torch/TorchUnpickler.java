@@ -23,8 +23,11 @@ final class TorchUnpickler extends Unpickler {
   /** A tensor view: {@code size} elements read from {@code storage} at {@code offset} with {@code stride}. */
   record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {}
 
-  /** {@code collections.OrderedDict}; torch attaches {@code _metadata} (module versions) through BUILD. */
-  static final class OrderedDict extends LinkedHashMap<Object, Object> {
+  /**
+   * {@code collections.OrderedDict}; torch attaches {@code _metadata} (module versions) through BUILD. Public because
+   * the unpickler calls {@code __setstate__} reflectively.
+   */
+  public static final class OrderedDict extends LinkedHashMap<Object, Object> {
     private static final long serialVersionUID = 1L;
 
     /** Called by the unpickler's BUILD opcode; the module-version metadata plays no part in the weights. */
