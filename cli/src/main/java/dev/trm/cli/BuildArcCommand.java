@@ -1,7 +1,6 @@
 package dev.trm.cli;
 
 import dev.trm.datasets.Progress;
-import dev.trm.datasets.arc.ArcBuildSummary;
 import dev.trm.datasets.arc.ArcDatasetBuilder;
 import dev.trm.datasets.arc.ArcSources;
 import dev.trm.datasets.arc.ArcSubset;
@@ -68,30 +67,8 @@ public final class BuildArcCommand implements Callable<Integer> {
       }
     }
     ArcDatasetBuilder builder = new ArcDatasetBuilder(resolved, testSet, numAug, seed);
-    ArcBuildSummary summary = builder.build(out, Progress.printingTo(err, 5000));
-    printSummary(System.out, summary);
+    System.out.print(builder.build(out, Progress.printingTo(err, 5000)).summary());
     return 0;
-  }
-
-  private void printSummary(PrintStream out, ArcBuildSummary s) {
-    out.printf("ARC dataset written to %s in %.1f s%n", this.out, s.seconds());
-    StringBuilder subsetList = new StringBuilder();
-    s.tasksPerSubset().forEach((name, tasks) -> subsetList.append(subsetList.length() == 0 ? "" : ", ")
-        .append(name).append(" (").append(tasks).append(" tasks").append(name.equals(s.testSubset()) ? ", test set" : "")
-        .append(')'));
-    out.println("  subsets:      " + subsetList);
-    out.printf("  variants:     original + up to %d augmentations per task, seed %d; %d tasks have fewer%s%n",
-        s.numAug(), s.seed(), s.tasksShortOfVariants().size(),
-        s.tasksShortOfVariants().isEmpty() ? "" : ": " + String.join(", ", s.tasksShortOfVariants()));
-    printSplit(out, "train", s.train());
-    printSplit(out, "test", s.test());
-    out.printf("  identifiers:  %,d (num_puzzle_identifiers, including <blank>)%n", s.numIdentifiers());
-  }
-
-  private static void printSplit(PrintStream out, String name, ArcBuildSummary.Split split) {
-    out.printf("  %-13s %,d groups, %,d puzzles, %,d examples (%.3f per puzzle)%n", name + ":",
-        split.metadata().totalGroups(), split.metadata().totalPuzzles(), split.examples(),
-        split.metadata().meanPuzzleExamples());
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.trm.datasets.arc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trm.datasets.BuildReport;
 import dev.trm.datasets.DatasetMetadata;
 import dev.trm.datasets.DatasetWriter;
 import dev.trm.datasets.Identifiers;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -45,6 +47,8 @@ public final class ArcDatasetBuilder {
   public static final long DEFAULT_SEED = 42;
   /** The file with the test subset's original tasks and solutions, read by {@link ArcEvaluator}. */
   public static final String TEST_PUZZLES_FILE = "test_puzzles.json";
+  /** Tasks short of variants named in the report (symmetric tasks with few colours are common). */
+  private static final int SHORT_TASKS_LISTED = 8;
 
   private final List<ArcSubset> subsets;
   private final ArcSubset testSubset;
@@ -70,16 +74,16 @@ public final class ArcDatasetBuilder {
   /**
    * Writes the dataset to {@code outDir}, which must not exist or be empty (an existing dataset is never overwritten).
    */
-  public ArcBuildSummary build(Path outDir, Progress progress) {
+  public BuildReport build(Path outDir, Progress progress) {
     requireEmpty(outDir);
     long start = System.nanoTime();
     NumpyRandom random = new NumpyRandom(seed);
     List<PlannedTask> plan = plan(random, progress);
-    int numIdentifiers = plan.isEmpty() ? 1 : plan.get(plan.size() - 1).endId();
+    int numIdentifiers = numIdentifiers(plan);
     DatasetMetadata template = DatasetMetadata.template(ArcCanvas.VOCAB_SIZE, ArcCanvas.SEQ_LEN, numIdentifiers);
 
-    ArcBuildSummary.Split trainSplit;
-    ArcBuildSummary.Split testSplit;
+    DatasetMetadata trainMeta;
+    DatasetMetadata testMeta;
     try (DatasetWriter train = DatasetWriter.create(outDir, "train", ArcCanvas.SEQ_LEN);
         DatasetWriter test = DatasetWriter.create(outDir, "test", ArcCanvas.SEQ_LEN)) {
       ExampleEncoder encoder = new ExampleEncoder(random);
@@ -91,18 +95,33 @@ public final class ArcDatasetBuilder {
         }
         progress.update("encode and write", t + 1, plan.size());
       }
-      trainSplit = new ArcBuildSummary.Split(train.numExamples(), train.finish(template));
-      testSplit = new ArcBuildSummary.Split(test.numExamples(), test.finish(template));
+      trainMeta = train.finish(template);
+      testMeta = test.finish(template);
     }
     Identifiers.write(outDir, new IdentifierNames(plan));
     writeTestPuzzles(outDir.resolve(TEST_PUZZLES_FILE), plan);
 
+    return new BuildReport(outDir, trainMeta, testMeta, notes(plan, numIdentifiers, System.nanoTime() - start));
+  }
+
+  private List<String> notes(List<PlannedTask> plan, int numIdentifiers, long nanos) {
+    List<String> subsetCounts = subsets.stream().map(s -> s.name() + " (" + s.tasks().size() + " tasks"
+        + (s == testSubset ? ", test set" : "") + ")").toList();
     List<String> shortTasks = plan.stream().filter(p -> p.variants().size() < numAug + 1)
         .map(p -> p.task().id() + " (" + (p.variants().size() - 1) + ")").toList();
-    Map<String, Integer> tasksPerSubset = new LinkedHashMap<>();
-    subsets.forEach(s -> tasksPerSubset.put(s.name(), s.tasks().size()));
-    return new ArcBuildSummary(tasksPerSubset, testSubset.name(), numAug, seed, numIdentifiers, trainSplit, testSplit,
-        shortTasks, (System.nanoTime() - start) / 1e9);
+    String examples = shortTasks.stream().limit(SHORT_TASKS_LISTED).collect(Collectors.joining(", "))
+        + (shortTasks.size() > SHORT_TASKS_LISTED ? ", ..." : "");
+    return List.of(
+        "subsets: " + String.join(", ", subsetCounts),
+        "variants: the original + up to " + numAug + " augmentations per task, seed " + seed + "; " + shortTasks.size()
+            + " tasks have fewer distinct ones" + (shortTasks.isEmpty() ? "" : ": " + examples),
+        "identifiers: " + numIdentifiers + " (num_puzzle_identifiers, including <blank>)",
+        String.format("built in %.1f s", nanos / 1e9));
+  }
+
+  /** Identifiers in use, including the blank id 0 (num_puzzle_identifiers). */
+  private static int numIdentifiers(List<PlannedTask> plan) {
+    return plan.isEmpty() ? 1 : plan.get(plan.size() - 1).endId();
   }
 
   /** Phase 1: shuffle each subset and choose every task's variants, consuming the random stream as the official code. */
@@ -195,7 +214,7 @@ public final class ArcDatasetBuilder {
 
     @Override
     public int size() {
-      return plan.isEmpty() ? 1 : plan.get(plan.size() - 1).endId();
+      return numIdentifiers(plan);
     }
   }
 

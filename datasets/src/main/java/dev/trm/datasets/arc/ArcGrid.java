@@ -24,13 +24,13 @@ public final class ArcGrid {
   private final int height;
   private final int width;
   private final int[] cells;
-  private final int hash;
+  /** Computed on first use: most grids are transient (augmented, encoded, dropped) and never hashed. */
+  private int hash;
 
   private ArcGrid(int height, int width, int[] cells) {
     this.height = height;
     this.width = width;
     this.cells = cells;
-    this.hash = 31 * (31 * height + width) + Arrays.hashCode(cells);
   }
 
   /**
@@ -99,12 +99,14 @@ public final class ArcGrid {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ArcGrid g && g.hash == hash && g.height == height && g.width == width
-        && Arrays.equals(g.cells, cells);
+    return o instanceof ArcGrid g && g.height == height && g.width == width && Arrays.equals(g.cells, cells);
   }
 
   @Override
   public int hashCode() {
+    if (hash == 0) {
+      hash = 31 * (31 * height + width) + Arrays.hashCode(cells);
+    }
     return hash;
   }
 

@@ -64,9 +64,11 @@ final class ArcVariantPlanner {
   }
 
   private static void putGrid(Hasher h, ArcGrid grid) {
-    h.putInt(grid.height()).putInt(grid.width());
-    for (int cell : grid.cells()) {
-      h.putByte((byte) cell);
+    int[] cells = grid.cells();
+    byte[] bytes = new byte[cells.length];
+    for (int i = 0; i < cells.length; i++) {
+      bytes[i] = (byte) cells[i];
     }
+    h.putInt(grid.height()).putInt(grid.width()).putBytes(bytes);
   }
 }

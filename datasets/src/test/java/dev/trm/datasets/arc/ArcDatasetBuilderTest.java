@@ -3,6 +3,7 @@ package dev.trm.datasets.arc;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.trm.datasets.BuildReport;
 import dev.trm.datasets.DatasetMetadata;
 import dev.trm.datasets.Identifiers;
 import dev.trm.datasets.Progress;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ class ArcDatasetBuilderTest {
   private static ArcSubset training;
   private static ArcSubset evaluation;
   private static Path out;
-  private static ArcBuildSummary summary;
+  private static BuildReport report;
   private static List<String> identifiers;
 
   @BeforeAll
@@ -37,7 +37,7 @@ class ArcDatasetBuilderTest {
     eval.add(arc1.get(1).tasks().stream().filter(t -> t.test().size() == 2).findFirst().orElseThrow());
     evaluation = new ArcSubset("few/evaluation", eval, true);
     out = tmp.resolve("arc");
-    summary = new ArcDatasetBuilder(List.of(training, evaluation), "evaluation", NUM_AUG, 42).build(out, Progress.NONE);
+    report = new ArcDatasetBuilder(List.of(training, evaluation), "evaluation", NUM_AUG, 42).build(out, Progress.NONE);
     identifiers = Identifiers.read(out);
   }
 
@@ -69,8 +69,8 @@ class ArcDatasetBuilderTest {
     assertThat(meta.totalGroups()).isEqualTo(5);
     assertThat(meta.totalPuzzles()).isEqualTo(5 * (NUM_AUG + 1));
     assertThat(identifiers).hasSize(1 + 5 * (NUM_AUG + 1));
-    assertThat(summary.train().examples()).isEqualTo(PuzzleDataset.open(out, "train").numExamples());
-    assertThat(summary.tasksShortOfVariants()).isEmpty();
+    assertThat(report.train()).isEqualTo(meta);
+    assertThat(report.test()).isEqualTo(PuzzleDataset.open(out, "test").metadata());
   }
 
   @Test
@@ -212,10 +212,12 @@ class ArcDatasetBuilderTest {
   }
 
   @Test
-  void summaryCountsPerSubset() {
-    assertThat(summary.tasksPerSubset()).isEqualTo(Map.of("few/training", 3, "few/evaluation", 2));
-    assertThat(summary.testSubset()).isEqualTo("few/evaluation");
-    assertThat(summary.numIdentifiers()).isEqualTo(identifiers.size());
+  void reportsSubsetsVariantsAndIdentifiers() {
+    assertThat(report.dir()).isEqualTo(out);
+    assertThat(report.notes()).containsAtLeast(
+        "subsets: few/training (3 tasks), few/evaluation (2 tasks, test set)",
+        "variants: the original + up to 10 augmentations per task, seed 42; 0 tasks have fewer distinct ones",
+        "identifiers: 56 (num_puzzle_identifiers, including <blank>)").inOrder();
   }
 
   /** Top-left corner of the non-PAD tokens: the placement offset of an encoded grid. */
