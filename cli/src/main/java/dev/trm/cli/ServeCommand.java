@@ -1,14 +1,123 @@
 package dev.trm.cli;
 
+import dev.trm.export.serving.ServingConfigs;
+import dev.trm.export.serving.ServingServer;
+import dev.trm.export.serving.config.BatchingParameters;
+import dev.trm.export.serving.config.ModelConfig;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.tensorflow.proto.ConfigProto;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code trm serve}: Serve SavedModels over TF Serving's REST API. */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve SavedModels over TF Serving's REST API.")
+/**
+ * {@code trm serve}: SavedModels over TF Serving's REST API, with TF Serving's flag names so a deployment switches
+ * between the two servers without rewriting its scripts.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Serve SavedModels over TF Serving's REST API (GET /v1/models/{name}[/versions/{v}|/labels/{l}]"
+        + "[/metadata], POST ...:predict with 'instances' or 'inputs'). Flags as tensorflow_model_server names them."})
 public final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--rest_api_port", defaultValue = "8501", description = "REST port (default: ${DEFAULT-VALUE}).")
+  int restApiPort;
+
+  @Option(names = "--port", defaultValue = "0",
+      description = "gRPC port: accepted for compatibility; trm serve speaks REST only.")
+  int grpcPort;
+
+  @Option(names = "--model_name", defaultValue = "default", description = "Name of the single model "
+      + "(default: ${DEFAULT-VALUE}).")
+  String modelName;
+
+  @Option(names = "--model_base_path", paramLabel = "DIR",
+      description = "Directory of numeric version subdirectories of the single model.")
+  Path modelBasePath;
+
+  @Option(names = "--model_config_file", paramLabel = "FILE",
+      description = "A ModelServerConfig text file (several models, version policies, labels); "
+          + "overrides --model_name/--model_base_path.")
+  Path modelConfigFile;
+
+  @Option(names = "--model_config_file_poll_wait_seconds", defaultValue = "0",
+      description = "Re-read --model_config_file this often (0 = never).")
+  int configPollSeconds;
+
+  @Option(names = "--file_system_poll_wait_seconds", defaultValue = "1",
+      description = "Look for new versions this often (default: ${DEFAULT-VALUE}; 0 = only at start).")
+  int pollSeconds;
+
+  @Option(names = "--enable_batching", arity = "0..1", fallbackValue = "true",
+      description = "Batch concurrent requests into one Session.run.")
+  boolean enableBatching;
+
+  @Option(names = "--batching_parameters_file", paramLabel = "FILE",
+      description = "BatchingParameters text file (trm export writes one); default parameters without it.")
+  Path batchingParametersFile;
+
+  @Option(names = "--rest_api_num_threads", defaultValue = "16",
+      description = "Request threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--rest_api_timeout_in_ms", defaultValue = "30000",
+      description = "Deadline of one request's model run (default: ${DEFAULT-VALUE}; 0 = none).")
+  long timeoutMs;
+
+  @Option(names = "--tensorflow_intra_op_parallelism", defaultValue = "0",
+      description = "Threads per op (0 = TensorFlow's choice).")
+  int intraOp;
+
+  @Option(names = "--tensorflow_inter_op_parallelism", defaultValue = "1",
+      description = "Ops run in parallel (default: ${DEFAULT-VALUE}: an ACT step is one long chain).")
+  int interOp;
+
+  @Option(names = "--saved_model_tags", defaultValue = "serve", description = "MetaGraph tags, comma-separated.")
+  String tags;
+
+  @Option(names = "--max_request_bytes", defaultValue = "16777216",
+      description = "Largest request body accepted (trm serve only; default: ${DEFAULT-VALUE}).")
+  int maxRequestBytes;
+
+  @Option(names = "--rest_api_host", defaultValue = "0.0.0.0",
+      description = "Address to listen on (trm serve only; default: ${DEFAULT-VALUE}, as TF Serving).")
+  String host;
+
   @Override
-  public Integer call() {
-    System.err.println("trm serve: not yet available");
-    return 2;
+  public Integer call() throws InterruptedException {
+    List<ModelConfig> models;
+    if (modelConfigFile != null) {
+      models = ServingConfigs.readModelConfigFile(modelConfigFile);
+    } else if (modelBasePath != null) {
+      models = List.of(ServingConfigs.singleModel(modelName, modelBasePath.toString()));
+    } else {
+      throw new IllegalArgumentException("give --model_base_path=DIR (with --model_name) or --model_config_file=FILE");
+    }
+    BatchingParameters batching = null;
+    if (enableBatching) {
+      batching = batchingParametersFile != null ? ServingConfigs.readBatchingParameters(batchingParametersFile)
+          : BatchingParameters.getDefaultInstance();
+    } else if (batchingParametersFile != null) {
+      System.err.println("trm serve: --batching_parameters_file ignored without --enable_batching");
+    }
+    if (grpcPort != 0) {
+      System.err.println("trm serve: no gRPC API; --port=" + grpcPort + " ignored (REST on " + restApiPort + ")");
+    }
+    ConfigProto session = ConfigProto.newBuilder().setIntraOpParallelismThreads(intraOp)
+        .setInterOpParallelismThreads(interOp).build();
+    ServingServer server = ServingServer.start(models, new ServingServer.Options(host, restApiPort, threads, timeoutMs,
+        maxRequestBytes, pollSeconds, modelConfigFile, configPollSeconds, batching, session, tags.split(",")));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }));
+    for (ModelConfig m : models) {
+      System.out.println("serving model '" + m.getName() + "' from " + m.getBasePath());
+    }
+    System.out.println("REST API on http://" + host + ":" + server.port() + "/v1/models/<name>"
+        + (batching != null ? " (batching on)" : ""));
+    stopped.await();
+    return 0;
   }
 }
