@@ -2,6 +2,7 @@ package dev.trm.bench;
 
 import dev.trm.training.Sessions;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.OptimizerOptions;
 import org.tensorflow.proto.RewriterConfig;
@@ -26,7 +27,12 @@ public enum SessionSettings {
   /** Grappler off entirely. */
   NO_GRAPPLER,
   /** Grappler's automatic bfloat16 rewrite for oneDNN (AMX on this CPU); changes the numerics. */
-  AMP_BF16;
+  AMP_BF16,
+  /**
+   * For a GPU (unverified, no GPU here): memory growth instead of reserving all GPU memory up front, per-op
+   * placement logged, ops without a GPU kernel placed on the CPU.
+   */
+  GPU;
 
   /** The session config of this setting. */
   public ConfigProto config() {
@@ -42,6 +48,8 @@ public enum SessionSettings {
       case NO_GRAPPLER -> withRewrites(base, RewriterConfig.newBuilder().setDisableMetaOptimizer(true));
       case AMP_BF16 -> withRewrites(base,
           RewriterConfig.newBuilder().setAutoMixedPrecisionOnednnBfloat16(RewriterConfig.Toggle.ON));
+      case GPU -> base.toBuilder().setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true))
+          .setLogDevicePlacement(true).setAllowSoftPlacement(true).build();
     };
   }
 
