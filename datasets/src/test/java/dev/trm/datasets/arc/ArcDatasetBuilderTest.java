@@ -3,11 +3,13 @@ package dev.trm.datasets.arc;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.trm.datasets.Batch;
 import dev.trm.datasets.BuildReport;
 import dev.trm.datasets.DatasetMetadata;
 import dev.trm.datasets.Identifiers;
 import dev.trm.datasets.Progress;
 import dev.trm.datasets.PuzzleDataset;
+import dev.trm.datasets.TestIterator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,6 +169,26 @@ class ArcDatasetBuilderTest {
   void writesTheTestTasksWithSolutions() {
     List<ArcTask> written = ArcTaskReader.readTaskMap(out.resolve("test_puzzles.json"));
     assertThat(written).containsExactlyElementsIn(evaluation.tasks());
+  }
+
+  @Test
+  void evaluatorScoresTheTestLabelsPerfectlyAndTheInputsNot() {
+    ArcEvaluator oracle = ArcEvaluator.open(out);
+    ArcEvaluator copyInput = ArcEvaluator.open(out);
+    // A batch size that does not divide the 33 test examples, so the last batch is padded.
+    TestIterator batches = new TestIterator(PuzzleDataset.open(out, "test"), 8, 0);
+    while (batches.hasNext()) {
+      Batch batch = batches.next();
+      int[] labels = batch.labels().clone();
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = labels[i] == Batch.IGNORE_LABEL ? ArcCanvas.PAD : labels[i];
+      }
+      oracle.add(batch, labels, new float[batch.batchSize()]);
+      copyInput.add(batch, batch.inputs(), new float[batch.batchSize()]);
+    }
+    assertThat(oracle.metrics().values()).containsExactly(1.0, 1.0, 1.0, 1.0, 1.0, 1.0);
+    // No test output of these two tasks equals its input.
+    assertThat(copyInput.metrics().get("ARC/pass@1000")).isEqualTo(0.0);
   }
 
   @Test
