@@ -78,16 +78,15 @@ public final class ArcTaskReader {
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       String id = entry.getKey();
-      List<ArcGrid> testOutputs = null;
-      if (outputs != null) {
+      List<ArcGrid> testOutputs;
+      if (outputs == null) {
+        JsonNode test = entry.getValue().path("test");
+        testOutputs = Collections.nCopies(test.isArray() ? test.size() : 0, DUMMY_GRID);
+      } else {
         testOutputs = outputs.get(id);
         if (testOutputs == null) {
           throw new DatasetFormatException(solutions + ": no solutions for task " + id + " of " + challenges);
         }
-      }
-      if (testOutputs == null) {
-        JsonNode test = entry.getValue().path("test");
-        testOutputs = Collections.nCopies(test.isArray() ? test.size() : 0, DUMMY_GRID);
       }
       tasks.add(parseTask(entry.getValue(), challenges, id, testOutputs));
     }

@@ -1,5 +1,7 @@
 package dev.trm.datasets.arc;
 
+import java.util.Arrays;
+
 /**
  * A relabelling of the ARC colours that keeps colour 0 (black background) fixed and permutes 1..9.
  *
@@ -45,9 +47,9 @@ public final class ColorPermutation {
    * A random permutation drawn as the official builder draws it: {@code np.random.permutation} of colours 1..9.
    */
   static ColorPermutation random(NumpyRandom random) {
-    byte[] map = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
     byte[] tail = {1, 2, 3, 4, 5, 6, 7, 8, 9};
     random.shuffle(tail);
+    byte[] map = new byte[ArcGrid.NUM_COLORS];
     System.arraycopy(tail, 0, map, 1, tail.length);
     return new ColorPermutation(map);
   }
@@ -77,12 +79,12 @@ public final class ColorPermutation {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ColorPermutation p && java.util.Arrays.equals(p.map, map);
+    return o instanceof ColorPermutation p && Arrays.equals(p.map, map);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Arrays.hashCode(map);
+    return Arrays.hashCode(map);
   }
 
   @Override
