@@ -47,7 +47,7 @@ class ActStepTest {
     TrmModel model = new TrmModel(tf, ARCH, DIMS);
     shape = model.shape();
     fed = new FedParams(tf, WeightNames.specs(shape));
-    weights = FedParams.random(fed.specs, 1, 0.5);
+    weights = FedParams.random(fed.specs, 1);
     int l = shape.totalLen(), d = shape.hidden(), s = shape.seqLen();
     carry = new ActStep.Carry(floats(tf, B, l, d), floats(tf, B, l, d), ints(tf, B), bools(tf), ints(tf, B, s),
         ints(tf, B, s), ints(tf, B));

@@ -26,14 +26,18 @@ final class FedParams {
     this.params = TrmParams.of(new LinkedHashMap<>(placeholders));
   }
 
-  /** Gaussian values of std {@code scale} for every tensor (non-zero q head and puzzle table, unlike the init). */
-  static Map<String, WeightTensor> random(List<ParamSpec> specs, long seed, double scale) {
+  /**
+   * Gaussian values with each tensor's init std (LeCun for linears), and std 0.5 where the init is a constant (so
+   * the q head and the puzzle table are not zero, unlike a fresh model).
+   */
+  static Map<String, WeightTensor> random(List<ParamSpec> specs, long seed) {
     Random rnd = new Random(seed);
     Map<String, WeightTensor> out = new LinkedHashMap<>();
     for (ParamSpec s : specs) {
+      double std = s.init() instanceof ParamSpec.TruncNormal t ? t.std() : 0.5;
       float[] data = new float[(int) s.numElements()];
       for (int i = 0; i < data.length; i++) {
-        data[i] = (float) (rnd.nextGaussian() * scale);
+        data[i] = (float) (rnd.nextGaussian() * std);
       }
       out.put(s.name(), new WeightTensor(s.shape(), data));
     }
