@@ -1,0 +1,106 @@
+package dev.trm.training;
+
+import dev.trm.datasets.Batch;
+import dev.trm.model.ActStep;
+import dev.trm.model.Losses;
+import dev.trm.model.TrmModel;
+import dev.trm.model.TrmParams;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The evaluation path inside the training graph: the same {@link ActStep} in EVAL mode, reading the weights it is
+ * given (the EMA shadows), with its own carry variables ({@code eval/carry/*}, kept out of checkpoints).
+ *
+ * <p>{@link #run} resets every slot and runs exactly halt_max_steps ACT steps on one test batch; the carry stays on
+ * the device and only the last step fetches anything: predictions, q_halt and the metric sums.
+ */
+final class EvalGraph {
+  /** Scope of the evaluation ops and variables; the saver skips it. */
+  static final String SCOPE = "eval";
+
+  /**
+   * One test batch's outcome after the final ACT step.
+   *
+   * @param predictions argmax tokens [B*S], row-major
+   * @param qHalt halting logits [B]
+   * @param lmLoss sum over slots of the per-sequence mean CE
+   * @param count slots with >= 1 valid label (padding rows have none)
+   * @param accuracy sum of token accuracies
+   * @param exactAccuracy slots entirely right
+   * @param qHaltAccuracy slots with (q_halt >= 0) == entirely right
+   * @param steps sum of ACT steps
+   */
+  record Outcome(int[] predictions, float[] qHalt, double lmLoss, double count, double accuracy,
+      double exactAccuracy, double qHaltAccuracy, double steps) {}
+
+  private final int batchSize;
+  private final int seqLen;
+  private final int actSteps;
+  private final Placeholder<TInt32> inputs;
+  private final Placeholder<TInt32> labels;
+  private final Placeholder<TInt32> puzzleIds;
+  private final Op reset;
+  private final Op step;
+  private final List<Operand<?>> finalFetches;
+
+  EvalGraph(Ops tf, TrmModel model, TrmParams weights, int batchSize) {
+    Ops e = tf.withSubScope(SCOPE);
+    this.batchSize = batchSize;
+    this.seqLen = model.shape().seqLen();
+    this.actSteps = model.shape().haltMaxSteps();
+    inputs = e.withName("inputs").placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize, seqLen)));
+    labels = e.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize, seqLen)));
+    puzzleIds = e.withName("puzzle_identifiers").placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize)));
+    CarryVariables carry = new CarryVariables(e.withSubScope("carry"), model.shape(), batchSize);
+    ActStep.Output out = new ActStep(model).build(weights, carry.read(tf),
+        new ActStep.Batch(inputs, labels, puzzleIds), ActStep.Mode.EVAL, null, null);
+    Losses.ActLoss loss = Losses.act(tf, model.arch(), out);
+    reset = carry.haltAll(tf);
+    step = tf.withControlDependencies(carry.assign(tf, out.next())).noOp();
+    finalFetches = List.of(loss.predictions(), out.qHalt(), loss.lmLoss(), loss.count(), loss.accuracy(),
+        loss.exactAccuracy(), loss.qHaltAccuracy(), loss.steps());
+  }
+
+  int batchSize() {
+    return batchSize;
+  }
+
+  /** Evaluates one (padded) test batch with halt_max_steps ACT steps from a fresh carry. */
+  Outcome run(Session session, Batch batch) {
+    if (batch.batchSize() != batchSize || batch.seqLen() != seqLen) {
+      throw new IllegalArgumentException("eval batch is [" + batch.batchSize() + ", " + batch.seqLen()
+          + "], the graph was built for [" + batchSize + ", " + seqLen + "]");
+    }
+    session.run(reset);
+    try (BatchTensors fed = BatchTensors.of(batch)) {
+      for (int s = 1; s < actSteps; s++) {
+        fed.feed(session.runner(), inputs, labels, puzzleIds).addTarget(step).run().close();
+      }
+      var runner = fed.feed(session.runner(), inputs, labels, puzzleIds).addTarget(step);
+      finalFetches.forEach(runner::fetch);
+      try (Result r = runner.run()) {
+        TInt32 pred = (TInt32) r.get(0);
+        int[] predictions = new int[batchSize * seqLen];
+        pred.asRawTensor().data().asInts().read(predictions);
+        TFloat32 q = (TFloat32) r.get(1);
+        float[] qHalt = new float[batchSize];
+        q.asRawTensor().data().asFloats().read(qHalt);
+        List<Double> s = new ArrayList<>();
+        for (int i = 2; i < finalFetches.size(); i++) {
+          s.add((double) ((TFloat32) r.get(i)).getFloat());
+        }
+        return new Outcome(predictions, qHalt, s.get(0), s.get(1), s.get(2), s.get(3), s.get(4), s.get(5));
+      }
+    }
+  }
+}

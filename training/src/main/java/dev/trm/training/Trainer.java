@@ -1,0 +1,211 @@
+package dev.trm.training;
+
+import dev.trm.datasets.Batch;
+import dev.trm.datasets.PuzzleDataset;
+import dev.trm.datasets.TrainSampler;
+import dev.trm.model.ModelDims;
+import dev.trm.model.config.LoopStyle;
+import dev.trm.model.config.TrainConfig;
+import dev.trm.model.config.TrmConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A training run (TRM-SPEC §3): the official streaming loop (or the paper's per-batch loop), evaluation and a
+ * checkpoint every {@code eval_interval} epochs and at the end, metrics to {@code metrics.jsonl} and TensorBoard, a
+ * progress bar, and exact resumption from a checkpoint.
+ */
+public final class Trainer {
+
+  /**
+   * What to run.
+   *
+   * @param config the config (for a resume: must match the checkpoint's model and batch)
+   * @param runDir where outputs go
+   * @param resume a checkpoint or run directory to continue from, or null
+   * @param maxSteps stop after this many optimizer steps in all (0 = the config's epochs)
+   */
+  public record Options(TrmConfig config, RunDirectory runDir, Path resume, long maxSteps) {}
+
+  /**
+   * What a run produced.
+   *
+   * @param runDir the run directory
+   * @param lastCheckpoint the checkpoint written at the end
+   * @param bestCheckpoint the checkpoint with the best eval/exact_accuracy
+   * @param finalEval the metrics of the last evaluation
+   * @param steps optimizer steps taken in all
+   * @param trainSeconds wall-clock seconds spent in training steps (all sessions of the run)
+   */
+  public record Outcome(RunDirectory runDir, Path lastCheckpoint, Path bestCheckpoint, Map<String, Double> finalEval,
+      long steps, double trainSeconds) {}
+
+  private final Options options;
+  private final PrintStream out;
+
+  public Trainer(Options options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  /** Trains until the step count or the wall-clock budget is reached; see {@link Outcome}. */
+  public Outcome run() {
+    TrmConfig config = options.config();
+    TrainConfig t = config.getTrain();
+    Path dataDir = DatasetPreparation.ensure(config.getData(), out);
+    PuzzleDataset train = PuzzleDataset.open(dataDir, "train");
+    PuzzleDataset test = PuzzleDataset.open(dataDir, "test");
+    ModelDims dims = new ModelDims(train.metadata().vocabSize(), train.metadata().seqLen(),
+        train.metadata().numPuzzleIdentifiers());
+    int batch = t.getGlobalBatchSize();
+    double examplesPerEpoch = train.metadata().totalGroups() * train.metadata().meanPuzzleExamples();
+    long totalSteps = (long) (t.getEpochs() * examplesPerEpoch / batch);
+    if (options.maxSteps() > 0) {
+      totalSteps = Math.min(totalSteps, options.maxSteps());
+    }
+    long evalEvery = Math.max(1, (long) (t.getEvalInterval() * examplesPerEpoch / batch));
+    double budget = t.getMaxTrainSeconds() > 0 ? t.getMaxTrainSeconds() : Double.POSITIVE_INFINITY;
+
+    RunDirectory run = options.runDir();
+    run.create(config);
+    TrainSampler sampler = new TrainSampler(train, batch, t.getSeed(), Math.max(1, (int) Math.round(t.getEvalInterval())));
+    out.printf("trm train: %s, %d train groups, %d test examples, batch %d, %d steps (eval every %d)%s%n",
+        config.getName(), train.numGroups(), test.numExamples(), batch, totalSteps, evalEvery,
+        Double.isInfinite(budget) ? "" : String.format(", at most %.0f s of training", budget));
+    long buildStart = System.nanoTime();
+    try (TrainStepGraph graph = TrainStepGraph.create(config, dims, batch, config.getEval().getBatchSize(), totalSteps)) {
+      double trainSeconds = 0;
+      if (options.resume() != null) {
+        trainSeconds = resume(graph, sampler, Checkpoints.latest(options.resume()));
+      }
+      out.printf("graph built in %.1f s; training from step %d%n", (System.nanoTime() - buildStart) / 1e9,
+          graph.stepsDone());
+      Evaluator evaluator = new Evaluator(graph, test, config.getEval(),
+          Evaluator.arcEvaluatorFor(config.getEval(), dataDir));
+      try (MetricsLog metrics = MetricsLog.open(run.metrics(), graph.stepsDone());
+          TensorBoardWriter tensorboard = new TensorBoardWriter(run.tensorboard())) {
+        Loop loop = new Loop(graph, sampler, evaluator, metrics, tensorboard, run, dataDir, trainSeconds);
+        return loop.run(totalSteps, evalEvery, budget, t.getLoop() == LoopStyle.PER_BATCH);
+      }
+    }
+  }
+
+  /** Restores {@code checkpoint} into the graph and sampler; returns the training seconds it had used. */
+  private double resume(TrainStepGraph graph, TrainSampler sampler, Path checkpoint) {
+    TrainingState state = Checkpoints.readState(checkpoint);
+    ConfigCompatibility.check(Checkpoints.readConfig(checkpoint), options.config(), Checkpoints.readDims(checkpoint),
+        graph.dims(), state.weightsOnly(), checkpoint);
+    Path bundle = checkpoint.resolve(Checkpoints.BUNDLE);
+    if (state.weightsOnly()) {
+      graph.restoreWeights(bundle);
+      out.println("starting from the weights of " + checkpoint);
+      return 0;
+    }
+    graph.restore(bundle, state.step(), state.explorationRng());
+    sampler.restore(state.sampler());
+    out.println("resumed from " + checkpoint + " at step " + state.step());
+    return state.trainSeconds();
+  }
+
+  /** The loop proper, with the state it threads through. */
+  private final class Loop {
+    private final TrainStepGraph graph;
+    private final TrainSampler sampler;
+    private final Evaluator evaluator;
+    private final MetricsLog metrics;
+    private final TensorBoardWriter tensorboard;
+    private final RunDirectory run;
+    private final Path dataDir;
+    private double trainSeconds;
+    private long totalSteps;
+    private Path lastCheckpoint;
+    private Map<String, Double> lastEval = Map.of();
+
+    Loop(TrainStepGraph graph, TrainSampler sampler, Evaluator evaluator, MetricsLog metrics,
+        TensorBoardWriter tensorboard, RunDirectory run, Path dataDir, double trainSeconds) {
+      this.graph = graph;
+      this.sampler = sampler;
+      this.evaluator = evaluator;
+      this.metrics = metrics;
+      this.tensorboard = tensorboard;
+      this.run = run;
+      this.dataDir = dataDir;
+      this.trainSeconds = trainSeconds;
+    }
+
+    Outcome run(long totalSteps, long evalEvery, double budget, boolean perBatch) {
+      this.totalSteps = totalSteps;
+      int slots = graph.batchSize();
+      int maxActSteps = graph.shape().haltMaxSteps();
+      try (TrainingProgress progress = new TrainingProgress(graph.stepsDone(), totalSteps, slots,
+          budget - trainSeconds)) {
+        while (graph.stepsDone() < totalSteps && trainSeconds < budget) {
+          Batch batch = sampler.next();
+          if (perBatch) {
+            // Paper Fig. 3: N_sup supervision steps on this batch from a fresh carry, stopping once all slots halt.
+            graph.resetCarry();
+            for (int k = 0; k < maxActSteps && graph.stepsDone() < totalSteps; k++) {
+              if (step(batch, progress).haltedSlots() == slots) {
+                break;
+              }
+            }
+          } else {
+            step(batch, progress);
+          }
+          if (graph.stepsDone() % evalEvery == 0 && graph.stepsDone() < totalSteps && trainSeconds < budget) {
+            evaluateAndSave(progress);
+          }
+        }
+        evaluateAndSave(progress);
+      }
+      Path best = Checkpoints.best(run.checkpoints());
+      return new Outcome(run, lastCheckpoint, best == null ? lastCheckpoint : best, lastEval, graph.stepsDone(),
+          trainSeconds);
+    }
+
+    private StepResult step(Batch batch, TrainingProgress progress) {
+      long start = System.nanoTime();
+      StepResult r = graph.step(batch);
+      trainSeconds += (System.nanoTime() - start) / 1e9;
+      Map<String, Double> m = r.metrics();
+      metrics.write(r.step(), m);
+      tensorboard.write(r.step(), m);
+      if (!r.finite()) {
+        throw new TrainingDivergedException(String.format(
+            "non-finite training values at step %d (train/lm_loss %s, train/q_halt_loss %s, train/grad_norm %s); "
+                + "stopped without saving. Last good checkpoint: %s", r.step(), r.lmLoss(), r.qHaltLoss(),
+            r.gradNorm(), lastCheckpoint != null ? lastCheckpoint : latestOrNone()));
+      }
+      progress.update(r);
+      return r;
+    }
+
+    private void evaluateAndSave(TrainingProgress progress) {
+      long step = graph.stepsDone();
+      if (lastCheckpoint != null && lastCheckpoint.endsWith(Checkpoints.STEP_PREFIX + step)) {
+        return;  // already evaluated and saved at this step
+      }
+      lastEval = evaluator.evaluate(step, run.root(),
+          (done, total) -> progress.status("evaluating: batch " + done + "/" + total));
+      Map<String, Double> logged = new LinkedHashMap<>(lastEval);
+      metrics.write(step, logged);
+      tensorboard.write(step, logged);
+      progress.status(String.format("step %d: %s %.4f", step, Evaluator.EXACT_ACCURACY,
+          lastEval.get(Evaluator.EXACT_ACCURACY)));
+      TrainingState state = new TrainingState(TrainingState.FORMAT, step, totalSteps, sampler.state(),
+          graph.rngState(), graph.hasEma(), false, trainSeconds, lastEval);
+      lastCheckpoint = Checkpoints.save(run.checkpoints(), graph, dataDir, state);
+      Checkpoints.prune(run.checkpoints(), graph.config().getTrain().getCheckpointsKeep());
+    }
+
+    private String latestOrNone() {
+      try {
+        return Checkpoints.latest(run.checkpoints()).toString();
+      } catch (CheckpointException e) {
+        return "none";
+      }
+    }
+  }
+}
