@@ -23,26 +23,28 @@ import org.tensorflow.proto.SavedModel;
  * pins the exact set.
  */
 public final class SavedModelOps {
-  /** Core TensorFlow ops, grouped by what they do in the TRM serving graph. */
+  /**
+   * Core TensorFlow ops, grouped by their job in the TRM serving graph: exactly the ops that exports of every
+   * architecture variant use (attention or MLP mixer; RoPE, learned or no positions; with or without the puzzle
+   * prefix; fp32 or bf16), each registered in {@code tensorflow/core/ops} with a CPU kernel in core.
+   */
   public static final Set<String> STANDARD = Set.of(
-      // graph plumbing, inputs and shape handling
+      // plumbing, inputs, shapes
       "Const", "Identity", "NoOp", "Placeholder", "PlaceholderWithDefault", "Shape", "Reshape", "Slice",
-      "StridedSlice", "ConcatV2", "Pack", "Pad", "PadV2", "Fill", "BroadcastTo", "ExpandDims", "Squeeze", "Transpose",
-      "EnsureShape", "Cast", "Range", "Tile", "ZerosLike",
-      // weights: ref variables, loading, and the saver that TF Serving restores them with
-      "VariableV2", "Assign", "SaveV2", "RestoreV2", "MergeV2Checkpoints", "ShardedFilename", "StringJoin",
-      // input checks
-      "Assert", "All", "Any", "Min", "Max", "LogicalAnd", "LogicalOr", "LogicalNot", "Less", "LessEqual",
-      "Greater", "GreaterEqual", "Equal", "NotEqual",
-      // the network
-      "GatherV2", "GatherNd", "MatMul", "BatchMatMulV2", "BatchMatMulV3", "Einsum", "Softmax", "Mul", "Add", "AddV2",
-      "Sub", "RealDiv", "Neg", "Rsqrt", "Sqrt", "Square", "Mean", "Sum", "Sigmoid", "Exp", "Cos", "Sin", "Split",
-      "SplitV", "SelectV2", "Select", "StopGradient", "Maximum", "Minimum", "ArgMax",
-      // initializers of the variables (present in the graph, never run by a server)
-      "StatelessTruncatedNormal", "StatelessTruncatedNormalV2", "TruncatedNormal",
-      // the adaptive-halting loop (TF1 control flow) and its slot compaction
-      "Enter", "Exit", "Merge", "Switch", "NextIteration", "LoopCond", "Where", "TensorScatterUpdate",
-      "Size");
+      "ConcatV2", "PadV2", "Fill", "BroadcastTo", "Transpose", "EnsureShape", "Cast", "ZerosLike", "Split",
+      // weights: ref variables, their loading, and the saver TF Serving restores them with (saver_def)
+      "VariableV2", "Assign", "SaveV2", "RestoreV2",
+      // the variables' initializers (in the graph, never run by a server: weights come from variables/)
+      "StatelessTruncatedNormal",
+      // input range checks
+      "Assert", "All", "Any", "Min", "Max", "Less", "Greater", "GreaterEqual", "LogicalAnd", "LogicalOr",
+      "LogicalNot",
+      // the network and its heads
+      "GatherV2", "MatMul", "BatchMatMulV3", "Softmax", "Add", "Mul", "Neg", "Rsqrt", "Square", "Mean",
+      "Sigmoid", "SelectV2", "StopGradient", "ArgMax",
+      // the adaptive-halting while loop (TF1 control flow) and its compaction of the running slots
+      "Enter", "Exit", "Merge", "Switch", "NextIteration", "LoopCond", "Where", "GatherNd",
+      "TensorScatterUpdate");
 
   private SavedModelOps() {}
 
