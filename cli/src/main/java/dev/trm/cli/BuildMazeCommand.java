@@ -1,14 +1,73 @@
 package dev.trm.cli;
 
+import dev.trm.datasets.BuildReport;
+import dev.trm.datasets.OutputDirectory;
+import dev.trm.datasets.Progress;
+import dev.trm.datasets.maze.MazeDatasets;
+import dev.trm.datasets.maze.MazeGenerationSpec;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code trm build-dataset maze}: Mazes from the official CSV layout, or generated 30x30 hard mazes. */
-@Command(name = "maze", mixinStandardHelpOptions = true, description = "Mazes from the official CSV layout, or generated 30x30 hard mazes.")
+@Command(
+    name = "maze",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Mazes from the official CSV layout (DIR/train.csv, DIR/test.csv), or generated hard mazes, in the official layout.",
+      "Generated (Maze-Hard-like): --generate --train 1000 --test 1000 (30x30, shortest path > 110 cells, unique)."
+    })
 public final class BuildMazeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--input", paramLabel = "DIR", description = "Directory holding train.csv and test.csv")
+  Path input;
+
+  @Option(names = "--generate", description = "Generate mazes instead of reading CSVs (also writes OUT/{train,test}.csv)")
+  boolean generate;
+
+  @Option(names = "--train", paramLabel = "N", defaultValue = "1000", description = "With --generate: train mazes (default: ${DEFAULT-VALUE})")
+  int train;
+
+  @Option(names = "--test", paramLabel = "M", defaultValue = "1000", description = "With --generate: test mazes (default: ${DEFAULT-VALUE})")
+  int test;
+
+  @Option(names = "--size", defaultValue = "30", description = "With --generate: grid side (default: ${DEFAULT-VALUE})")
+  int size;
+
+  @Option(names = "--min-path", paramLabel = "CELLS", defaultValue = "110",
+      description = "With --generate: the shortest path has more cells than this, S and G included (default: ${DEFAULT-VALUE})")
+  int minPath;
+
+  @Option(names = "--seed", defaultValue = "0", description = "With --generate: seed (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--aug", description = "Add the 7 other dihedral transforms of each train maze (official default: off)")
+  boolean aug;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output dataset directory")
+  Path out;
+
+  @Option(names = "--overwrite", description = "Replace a dataset already in --out (default: refuse a non-empty --out)")
+  boolean overwrite;
+
   @Override
   public Integer call() {
-    System.err.println("trm build-dataset maze: not yet available");
-    return 2;
+    if (generate == (input != null)) {
+      throw new ParameterException(spec.commandLine(), "give exactly one of --input DIR and --generate");
+    }
+    OutputDirectory.requireEmpty(out, overwrite);
+    long start = System.nanoTime();
+    BuildReport report = generate
+        ? MazeDatasets.generate(new MazeGenerationSpec(size, minPath, train, test, aug, seed), out,
+            Progress.printingTo(System.err, 2000))
+        : MazeDatasets.fromCsv(input, out, aug);
+    System.out.print(report.summary());
+    System.out.printf("done in %.1f s%n", (System.nanoTime() - start) / 1e9);
+    return 0;
   }
 }

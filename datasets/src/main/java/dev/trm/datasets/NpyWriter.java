@@ -74,18 +74,20 @@ public final class NpyWriter implements AutoCloseable {
       flush();
     }
     put(value);
-    elements++;
   }
 
   /** Appends {@code values[off .. off+len-1]}; rows may span calls. */
   public void append(int[] values, int off, int len) {
     ensureOpen();
-    for (int i = off; i < off + len; i++) {
+    for (int done = 0; done < len; ) {
       if (buffer.remaining() < dtype.itemSize()) {
         flush();
       }
-      put(values[i]);
-      elements++;
+      int n = Math.min(len - done, buffer.remaining() / dtype.itemSize());
+      for (int i = off + done; i < off + done + n; i++) {
+        put(values[i]);
+      }
+      done += n;
     }
   }
 
@@ -129,6 +131,7 @@ public final class NpyWriter implements AutoCloseable {
     return file;
   }
 
+  /** Writes one value into the buffer (which has room) and counts it. */
   private void put(int v) {
     switch (dtype) {
       case UINT8 -> buffer.put((byte) checkRange(v, 0, 255));
@@ -140,6 +143,7 @@ public final class NpyWriter implements AutoCloseable {
       case FLOAT32 -> buffer.putFloat(v);
       case FLOAT64 -> buffer.putDouble(v);
     }
+    elements++;
   }
 
   private int checkRange(int v, int min, int max) {

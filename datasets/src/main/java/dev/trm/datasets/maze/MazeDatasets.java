@@ -35,8 +35,9 @@ public final class MazeDatasets {
     MazeCsv.write(dir.resolve("test.csv"), "generated", test);
     int total = spec.trainMazes() + spec.testMazes();
     String note = String.format("generated %d %dx%d mazes (shortest path > %d cells, unique) in %.1f s: %.1f mazes/s,"
-        + " %d wall layouts drawn (%.2f%% accepted); CSVs in %s", total, spec.size(), spec.size(), spec.minPath(),
-        seconds, total / seconds, generator.layoutsTried(), 100.0 * total / generator.layoutsTried(), dir);
+        + " %d wall layouts drawn (%.2f%% accepted), %.1f walls per maze added to break ties; CSVs in %s", total,
+        spec.size(), spec.size(), spec.minPath(), seconds, total / seconds, generator.layoutsTried(),
+        100.0 * total / generator.layoutsTried(), generator.meanTieWalls(), dir);
     return write(dir, train, test, spec.dihedralAug(), List.of(note));
   }
 

@@ -29,6 +29,8 @@ final class SudokuCsvBuild {
   private final SplittableRandom augment;
   private final List<String> notes = new ArrayList<>();
   private SudokuShape shape;
+  /** Data rows of the CSV last checked by {@link #uniqueRows}. */
+  private long rows;
 
   SudokuCsvBuild(SudokuCsvSpec spec, Path dir, Progress progress) {
     this.spec = spec;
@@ -41,6 +43,7 @@ final class SudokuCsvBuild {
 
   BuildReport run() {
     int[] unique = uniqueRows(spec.input(), Set.of());
+    long rowsInInput = rows;
     if (spec.subsample() > unique.length) {
       throw new DatasetFormatException(spec.input() + ": asked for " + spec.subsample() + " train puzzles but it has only "
           + unique.length + " distinct rows");
@@ -61,6 +64,7 @@ final class SudokuCsvBuild {
       long[] ordinal = {0};
       SudokuCsvReader.forEach(spec.input(), row -> {
         int r = (int) ordinal[0]++;
+        progress.update("splitting " + spec.input().getFileName(), ordinal[0], rowsInInput);
         if (train.get(r)) {
           originals.add(row.puzzle());
         } else if (testRows != null && testRows.get(r)) {
@@ -119,6 +123,7 @@ final class SudokuCsvBuild {
     if (counts[0] == 0) {
       throw new DatasetFormatException(csv + ": has no data rows");
     }
+    rows = counts[0];
     notes.add(String.format("%s: %d rows, %d distinct%s%s", csv, counts[0], unique.size(),
         counts[1] > 0 ? ", " + counts[1] + " duplicate questions skipped" : "",
         counts[2] > 0 ? ", " + counts[2] + " questions also in train skipped" : ""));

@@ -1,0 +1,29 @@
+package dev.trm.datasets;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** Guards a builder's output directory so that a build never silently mixes with or replaces earlier data. */
+public final class OutputDirectory {
+  private OutputDirectory() {}
+
+  /** Fails unless {@code dir} is absent or empty, or {@code overwrite} is set. */
+  public static void requireEmpty(Path dir, boolean overwrite) {
+    if (overwrite || !Files.exists(dir)) {
+      return;
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(dir + " exists and is not a directory");
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      if (entries.findAny().isPresent()) {
+        throw new IllegalArgumentException(dir + " is not empty; choose another --out or pass --overwrite");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+    }
+  }
+}
