@@ -85,6 +85,18 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    ServingServer server = start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }));
+    stopped.await();
+    return 0;
+  }
+
+  /** Loads the models and starts listening, as the flags say. */
+  ServingServer start() {
     List<ModelConfig> models;
     if (modelConfigFile != null) {
       models = ServingConfigs.readModelConfigFile(modelConfigFile);
@@ -107,17 +119,11 @@ public final class ServeCommand implements Callable<Integer> {
         .setInterOpParallelismThreads(interOp).build();
     ServingServer server = ServingServer.start(models, new ServingServer.Options(host, restApiPort, threads, timeoutMs,
         maxRequestBytes, pollSeconds, modelConfigFile, configPollSeconds, batching, session, tags.split(",")));
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }));
     for (ModelConfig m : models) {
       System.out.println("serving model '" + m.getName() + "' from " + m.getBasePath());
     }
     System.out.println("REST API on http://" + host + ":" + server.port() + "/v1/models/<name>"
         + (batching != null ? " (batching on)" : ""));
-    stopped.await();
-    return 0;
+    return server;
   }
 }
