@@ -23,6 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * of rows wait; beyond that a request is refused with UNAVAILABLE (HTTP 503) instead of growing memory.
  */
 final class BatchScheduler implements AutoCloseable {
+  /** Runs one set of inputs (a batch or a lone request) through the model. */
+  @FunctionalInterface
+  interface Runner {
+    Map<String, HostTensor> run(Map<String, HostTensor> inputs);
+  }
+
   private final int maxBatch;
   private final long timeoutNanos;
   private final long maxQueuedRows;
@@ -35,22 +41,22 @@ final class BatchScheduler implements AutoCloseable {
   private boolean closed;
 
   private static final class Task {
-    final Servable servable;
-    final SignatureInfo signature;
+    final Object key;
+    final Runner runner;
     final Map<String, HostTensor> inputs;
     final int rows;
     final long enqueuedNanos = System.nanoTime();
     final CompletableFuture<Map<String, HostTensor>> result = new CompletableFuture<>();
 
-    Task(Servable servable, SignatureInfo signature, Map<String, HostTensor> inputs, int rows) {
-      this.servable = servable;
-      this.signature = signature;
+    Task(Object key, Runner runner, Map<String, HostTensor> inputs, int rows) {
+      this.key = key;
+      this.runner = runner;
       this.inputs = inputs;
       this.rows = rows;
     }
 
     boolean joins(Task first) {
-      if (servable != first.servable || signature != first.signature) {
+      if (!key.equals(first.key)) {
         return false;
       }
       for (Map.Entry<String, HostTensor> e : inputs.entrySet()) {
@@ -96,17 +102,16 @@ final class BatchScheduler implements AutoCloseable {
   }
 
   /**
-   * Runs {@code inputs} as part of a batch and returns this request's rows of every output. Inputs whose
-   * dimension 0 differ, or a request larger than a batch, run on their own.
+   * Runs {@code inputs} as part of a batch of requests with an equal {@code key} (one model version and signature)
+   * and returns this request's rows of every output. Inputs whose dimension 0 differ, or a request larger than a
+   * batch, run on their own.
    */
-  Map<String, HostTensor> run(Servable servable, SignatureInfo signature, Map<String, HostTensor> inputs,
-      long timeoutMs) {
-    Servable.checkInputs(signature, inputs);
+  Map<String, HostTensor> run(Object key, Map<String, HostTensor> inputs, Runner runner, long timeoutMs) {
     int rows = commonRows(inputs);
     if (rows < 1 || rows > maxBatch) {
-      return servable.run(signature, inputs, timeoutMs);
+      return runner.run(inputs);
     }
-    Task task = new Task(servable, signature, inputs, rows);
+    Task task = new Task(key, runner, inputs, rows);
     lock.lock();
     try {
       if (queuedRows + rows > maxQueuedRows || closed) {
@@ -219,7 +224,7 @@ final class BatchScheduler implements AutoCloseable {
       for (String name : first.inputs.keySet()) {
         inputs.put(name, HostTensor.concatRows(batch.stream().map(t -> t.inputs.get(name)).toList(), padded - rows));
       }
-      Map<String, HostTensor> outputs = first.servable.run(first.signature, inputs, 0);
+      Map<String, HostTensor> outputs = first.runner.run(inputs);
       for (Map.Entry<String, HostTensor> e : outputs.entrySet()) {
         if (e.getValue().shape().length == 0 || e.getValue().shape()[0] != padded) {
           throw new ServingException(ServingException.Code.FAILED_PRECONDITION, "Batched output tensor '"

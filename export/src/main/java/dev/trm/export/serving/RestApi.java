@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -174,9 +175,14 @@ final class RestApi implements HttpHandler {
     Request request;
     try {
       request = PredictRequestDecoder.decode(doc, servable::signature);
-      outputs = batcher != null
-          ? batcher.run(servable, request.signature(), request.inputs(), timeoutMs)
-          : servable.run(request.signature(), request.inputs(), timeoutMs);
+      SignatureInfo sig = request.signature();
+      if (batcher != null) {
+        Servable.checkInputs(sig, request.inputs());
+        outputs = batcher.run(List.of(servable, sig), request.inputs(), in -> servable.run(sig, in, timeoutMs),
+            timeoutMs);
+      } else {
+        outputs = servable.run(sig, request.inputs(), timeoutMs);
+      }
     } finally {
       servable.release();
     }
