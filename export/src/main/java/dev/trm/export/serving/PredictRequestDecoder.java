@@ -94,9 +94,10 @@ final class PredictRequestDecoder {
                 + " of 'instances' list. Error: Invalid argument: JSON object: does not have named input: " + key);
           }
         }
-        if (!keys.equals(new TreeSet<>(specs.keySet()))) {
+        TreeSet<String> names = new TreeSet<>(specs.keySet());
+        if (!keys.equals(names)) {
           throw invalidArgument("Failed to process element: " + index + " of 'instances' list. JSON object: "
-              + JsonText.of(elem) + " keys must be equal to: " + String.join(",", specs.keySet()));
+              + JsonText.of(elem) + " keys must be equal to: " + String.join(",", names));
         }
         keys.forEach(key -> items.get(key).add(elem.get(key)));
       } else {
@@ -166,7 +167,7 @@ final class PredictRequestDecoder {
       String key = it.next();
       if (!specs.containsKey(key)) {
         throw invalidArgument("input tensor alias not found in signature: " + key + ". Inputs expected to be in "
-            + "the set {" + String.join(",", specs.keySet()) + "}.");
+            + "the set {" + String.join(",", new TreeSet<>(specs.keySet())) + "}.");
       }
     }
     return out;

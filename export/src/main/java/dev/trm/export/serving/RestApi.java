@@ -141,15 +141,30 @@ final class RestApi implements HttpHandler {
 
   private byte[] readBody(HttpExchange ex) throws IOException {
     String declared = ex.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > maxRequestBytes) {
-      throw tooLarge(Long.parseLong(declared));
-    }
+    long length = declared != null && declared.matches("\\d{1,18}") ? Long.parseLong(declared) : -1;
     try (InputStream in = ex.getRequestBody()) {
+      if (length > maxRequestBytes) {
+        drain(in);
+        throw tooLarge(length);
+      }
       byte[] body = in.readNBytes(maxRequestBytes + 1);
       if (body.length > maxRequestBytes) {
+        drain(in);
         throw tooLarge(-1);
       }
       return body;
+    }
+  }
+
+  /**
+   * Reads and drops what remains of a refused body (up to a bound), so that the client, still sending, receives the
+   * error instead of a connection reset. Nothing is kept: memory stays bounded.
+   */
+  private void drain(InputStream in) throws IOException {
+    long budget = 16L * maxRequestBytes;
+    byte[] sink = new byte[8192];
+    for (int n = 0; budget > 0 && n >= 0; budget -= n) {
+      n = in.read(sink, 0, (int) Math.min(sink.length, budget));
     }
   }
 
