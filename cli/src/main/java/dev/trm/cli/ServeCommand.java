@@ -56,8 +56,8 @@ public final class ServeCommand implements Callable<Integer> {
       description = "BatchingParameters text file (trm export writes one); default parameters without it.")
   Path batchingParametersFile;
 
-  @Option(names = "--rest_api_num_threads", defaultValue = "16",
-      description = "Request threads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rest_api_num_threads", defaultValue = "0",
+      description = "Request threads (default 0: 4 per core, as TF Serving).")
   int threads;
 
   @Option(names = "--rest_api_timeout_in_ms", defaultValue = "30000",
@@ -75,8 +75,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--saved_model_tags", defaultValue = "serve", description = "MetaGraph tags, comma-separated.")
   String tags;
 
-  @Option(names = "--max_request_bytes", defaultValue = "16777216",
-      description = "Largest request body accepted (trm serve only; default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max_request_bytes", defaultValue = "4194304",
+      description = "Largest request body accepted (trm serve only; default: ${DEFAULT-VALUE}, about 2000 "
+          + "30x30 mazes). Bounds memory: a body is parsed into a tree about 20 times its size.")
   int maxRequestBytes;
 
   @Option(names = "--rest_api_host", defaultValue = "0.0.0.0",
@@ -117,8 +118,10 @@ public final class ServeCommand implements Callable<Integer> {
     }
     ConfigProto session = ConfigProto.newBuilder().setIntraOpParallelismThreads(intraOp)
         .setInterOpParallelismThreads(interOp).build();
-    ServingServer server = ServingServer.start(models, new ServingServer.Options(host, restApiPort, threads, timeoutMs,
-        maxRequestBytes, pollSeconds, modelConfigFile, configPollSeconds, batching, session, tags.split(",")));
+    int requestThreads = threads > 0 ? threads : 4 * Runtime.getRuntime().availableProcessors();
+    ServingServer server = ServingServer.start(models, new ServingServer.Options(host, restApiPort, requestThreads,
+        timeoutMs, maxRequestBytes, pollSeconds, modelConfigFile, configPollSeconds, batching, session,
+        tags.split(",")));
     for (ModelConfig m : models) {
       System.out.println("serving model '" + m.getName() + "' from " + m.getBasePath());
     }
