@@ -76,7 +76,7 @@ final class HaltingLoop {
   private static void step(Ops tf, ArchConfig arch, ModelDims dims, List<String> names, boolean adaptive,
       Output<?>[] in, Output<?>[] out) {
     System.arraycopy(in, 0, out, 0, in.length); // every variable passes through unless updated below
-    Map<String, Operand<org.tensorflow.types.TFloat32>> weights = new LinkedHashMap<>();
+    Map<String, Operand<TFloat32>> weights = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
       weights.put(names.get(i), cast(in[WEIGHTS + i]));
     }

@@ -25,7 +25,8 @@ import org.tensorflow.proto.ConfigProto;
  * Keeps the versions of every configured model loaded as TF Serving's file-system source and version policy do:
  * each {@link #poll} lists the numeric directories under a model's {@code base_path}, loads the versions the
  * policy wants (the newest one by default) and retires the others. A version that fails to load is reported in
- * the model's status and retried only when its {@code saved_model.pb} changes.
+ * the model's status and retried only when its {@code saved_model.pb} changes; the versions already serving stay until
+ * a wanted version is up, so a broken new export never takes a model down.
  */
 public final class ModelManager implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ModelManager.class.getName());
@@ -120,7 +121,8 @@ public final class ModelManager implements AutoCloseable {
     }
     synchronized (this) {
       ModelState m = models.get(name);
-      if (m != null) {
+      // Availability first (as TF Serving's default policy): old versions go only once a wanted one is up.
+      if (m != null && m.loaded.keySet().stream().anyMatch(aspired::contains)) {
         for (Long v : List.copyOf(m.loaded.keySet())) {
           if (!aspired.contains(v)) {
             m.loaded.remove(v).retire();

@@ -348,7 +348,7 @@ class ServingServerTest {
   }
 
   @Test
-  void aNewVersionDirectoryIsPickedUpWhileRunning() throws Exception {
+  void newVersionsArePickedUpWhileRunningAndABrokenOneNeverTakesTheModelDown() throws Exception {
     Path base = dir.resolve("moving");
     TinyModel.export(base, "m", 1, 21);
     try (ServingServer s = ServingServer.start(List.of(ServingConfigs.singleModel("m", base.resolve("m").toString())),
@@ -368,6 +368,19 @@ class ServingServerTest {
       assertThat(status.get(1).get("state").asText()).isEqualTo("END");
       assertThat(c.post("/v1/models/m/versions/2:predict", rowRequest(0, 1)).status()).isEqualTo(200);
       assertThat(c.post("/v1/models/m/versions/1:predict", rowRequest(0, 1)).status()).isEqualTo(404);
+
+      // A broken version 3 is reported, and version 2 keeps serving.
+      Files.createDirectories(base.resolve("m/3/variables"));
+      Files.writeString(base.resolve("m/3/saved_model.pb"), "not a SavedModel");
+      do {
+        Thread.sleep(200);
+        status = c.get("/v1/models/m").body().get("model_version_status");
+      } while (!status.get(0).get("state").asText().equals("END") && System.currentTimeMillis() < deadline);
+      assertThat(status.get(0).get("version").asText()).isEqualTo("3");
+      assertThat(status.get(0).get("status").get("error_code").asText()).isEqualTo("UNKNOWN");
+      assertThat(status.get(0).get("status").get("error_message").asText()).contains("Failed to load");
+      assertThat(status.get(1).get("state").asText()).isEqualTo("AVAILABLE");
+      assertThat(c.post("/v1/models/m:predict", rowRequest(0, 1)).status()).isEqualTo(200);
     }
   }
 }
