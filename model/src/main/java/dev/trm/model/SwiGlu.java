@@ -2,24 +2,44 @@ package dev.trm.model;
 
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Split;
 import org.tensorflow.types.TFloat32;
 
 /**
  * The channel MLP: down(silu(gate) * up) with [gate | up] = x W_gate_up^T (official fused layout, no biases).
  * Rows are tokens: x is [N, D].
+ *
+ * <p>The fused weight is sliced into its gate and up halves rather than splitting the [N, 2I] product: the slices
+ * are weight-sized and computed once per graph (Grappler merges the identical slices of all applications), the
+ * split would copy activations at every application.
  */
 final class SwiGlu {
   private SwiGlu() {}
 
   static Operand<TFloat32> apply(Ops tf, Precision precision, Operand<TFloat32> x, Operand<TFloat32> gateUp,
       Operand<TFloat32> down) {
-    Split<TFloat32> halves = tf.split(tf.constant(1), precision.linear(x, gateUp), 2L); // [N, I] each
-    return precision.linear(gatedSilu(tf, halves.output().get(0), halves.output().get(1)), down);
+    int inter = halfRows(gateUp);
+    Operand<TFloat32> gate = precision.linear(x, rows(tf, gateUp, 0, inter));
+    Operand<TFloat32> up = precision.linear(x, rows(tf, gateUp, inter, inter));
+    return precision.linear(gatedSilu(tf, gate, up), down);
   }
 
   /** silu(gate) * up. */
   static Operand<TFloat32> gatedSilu(Ops tf, Operand<TFloat32> gate, Operand<TFloat32> up) {
     return tf.math.mul(tf.math.mul(gate, tf.math.sigmoid(gate)), up);
+  }
+
+  /** Rows [from, from + count) of a [rows, cols] weight. */
+  static Operand<TFloat32> rows(Ops tf, Operand<TFloat32> weight, int from, int count) {
+    return tf.slice(weight, tf.constant(new int[] {from, 0}), tf.constant(new int[] {count, -1}));
+  }
+
+  /** Half the first dimension of the fused [2I, in] weight, which must be static. */
+  static int halfRows(Operand<TFloat32> gateUp) {
+    long rows = gateUp.shape().get(0);
+    if (rows <= 0 || rows % 2 != 0) {
+      throw new IllegalArgumentException("gate_up weight needs an even static first dimension, shape "
+          + gateUp.shape());
+    }
+    return (int) (rows / 2);
   }
 }
