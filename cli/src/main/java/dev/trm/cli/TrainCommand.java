@@ -1,17 +1,73 @@
 package dev.trm.cli;
 
+import dev.trm.export.SavedModelExporter;
+import dev.trm.model.config.ConfigLoader;
+import dev.trm.model.config.TrmConfig;
+import dev.trm.training.Checkpoints;
+import dev.trm.training.Evaluator;
+import dev.trm.training.RunDirectory;
+import dev.trm.training.Trainer;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code trm train}: Train TRM from a config; evaluate and checkpoint as it goes. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train TRM from a config; evaluate and checkpoint as it goes.")
+/** {@code trm train}: train TRM from a config, evaluating and checkpointing as it goes; optionally export. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Train TRM from a config; evaluate the EMA weights and write a checkpoint every eval_interval "
+        + "epochs and at the end. A run directory holds config.pbtxt, metrics.jsonl, tensorboard/, "
+        + "checkpoints/step_<N>/ and, with --export, export/."})
 public final class TrainCommand implements Callable<Integer> {
-  @picocli.CommandLine.Option(names = "--export", description = "Export a SavedModel at the end.")
+  static final String DEFAULT_CONFIG = "configs/sudoku6-cpu.pbtxt";
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Config file (default: " + DEFAULT_CONFIG
+      + "; with --resume, the checkpoint's own config).")
+  Path config;
+
+  @Option(names = "--run-dir", paramLabel = "DIR",
+      description = "Run directory (default: runs/<config name>-<yyyyMMdd-HHmmss>; with --resume, the checkpoint's).")
+  Path runDir;
+
+  @Option(names = "--resume", paramLabel = "DIR",
+      description = "Continue from a checkpoint or run directory (its newest checkpoint), exactly where it stopped; "
+          + "a weights-only checkpoint (import-torch) starts a fine-tuning run from its weights.")
+  Path resume;
+
+  @Option(names = "--steps", paramLabel = "N", defaultValue = "0",
+      description = "Stop after N optimizer steps in all (default: the config's epochs).")
+  long steps;
+
+  @Option(names = "--export", description = "Export the final checkpoint's EMA weights as a SavedModel into "
+      + "<run>/export/.")
   boolean export;
 
   @Override
   public Integer call() {
-    System.err.println("trm train: not yet available");
-    return 2;
+    long start = System.nanoTime();
+    Path resumeFrom = resume == null ? null : Checkpoints.latest(resume);
+    TrmConfig cfg = config != null || resumeFrom == null
+        ? ConfigLoader.load(config != null ? config : Path.of(DEFAULT_CONFIG))
+        : Checkpoints.readConfig(resumeFrom);
+    RunDirectory run = runDir != null ? new RunDirectory(runDir)
+        : resumeFrom != null && !Checkpoints.readState(resumeFrom).weightsOnly() ? RunDirectory.ofCheckpoint(resumeFrom)
+        : RunDirectory.defaultFor(cfg);
+    Trainer.Outcome outcome = new Trainer(new Trainer.Options(cfg, run, resumeFrom, steps), System.out).run();
+
+    System.out.println();
+    System.out.printf("trained %d steps (%.0f s of training); final %s %.4f%n", outcome.steps(),
+        outcome.trainSeconds(), Evaluator.EXACT_ACCURACY, outcome.finalEval().get(Evaluator.EXACT_ACCURACY));
+    System.out.println("  run directory:  " + run.root());
+    System.out.println("  metrics:        " + run.metrics());
+    System.out.println("  tensorboard:    tensorboard --logdir " + run.tensorboard());
+    System.out.println("  checkpoints:    last " + outcome.lastCheckpoint() + ", best " + outcome.bestCheckpoint());
+    if (export) {
+      SavedModelExporter.Result r = SavedModelExporter.exportCheckpoint(outcome.lastCheckpoint(), false,
+          run.export(), "trm", ExportCommand.nextVersion(run.export().resolve("trm")));
+      System.out.println("  export:         " + r.versionDir() + " (EMA weights of " + outcome.lastCheckpoint()
+          .getFileName() + ")");
+      System.out.println("  serve it with:  " + r.serveCommand());
+    }
+    System.out.printf("total wall time %.0f s%n", (System.nanoTime() - start) / 1e9);
+    return 0;
   }
 }

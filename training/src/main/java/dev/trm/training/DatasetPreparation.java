@@ -1,13 +1,27 @@
 package dev.trm.training;
 
+import dev.trm.datasets.BuildReport;
+import dev.trm.datasets.Progress;
+import dev.trm.datasets.maze.MazeDatasets;
+import dev.trm.datasets.maze.MazeGenerationSpec;
+import dev.trm.datasets.sudoku.SudokuDatasets;
+import dev.trm.datasets.sudoku.SudokuGenerationSpec;
 import dev.trm.model.config.DataConfig;
+import dev.trm.model.config.MazeGeneration;
+import dev.trm.model.config.SudokuGeneration;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Makes sure the config's dataset exists: an existing {@code data.path} is used as it is; a missing one is generated
- * there first when the config has a {@code generate_sudoku} or {@code generate_maze} block.
+ * first when the config has a {@code generate_sudoku} or {@code generate_maze} block. Generation writes to a
+ * temporary sibling that is renamed into place, so an interrupted run never leaves a half-written dataset behind.
  */
 final class DatasetPreparation {
   private DatasetPreparation() {}
@@ -15,14 +29,54 @@ final class DatasetPreparation {
   /** The dataset directory of {@code data}, generated first if needed. */
   static Path ensure(DataConfig data, PrintStream out) {
     Path dir = Path.of(data.getPath());
-    if (Files.exists(dir.resolve("train")) && Files.exists(dir.resolve("test"))) {
+    if (Files.isDirectory(dir.resolve("train")) && Files.isDirectory(dir.resolve("test"))) {
       return dir;
     }
-    if (data.hasGenerateSudoku() || data.hasGenerateMaze()) {
-      throw new IllegalStateException("dataset generation is not wired in yet: " + dir);
+    if (!data.hasGenerateSudoku() && !data.hasGenerateMaze()) {
+      throw new IllegalArgumentException("dataset " + dir + " not found (expected " + dir.resolve("train") + " and "
+          + dir.resolve("test") + "); build it with `trm build-dataset`, or add a generate_sudoku/generate_maze "
+          + "block to the config's data section");
     }
-    throw new IllegalArgumentException("dataset " + dir + " not found (expected " + dir.resolve("train") + " and "
-        + dir.resolve("test") + "); build it with `trm build-dataset`, or add a generate_sudoku/generate_maze block "
-        + "to the config's data section");
+    if (Files.exists(dir)) {
+      throw new IllegalArgumentException("dataset " + dir + " exists but lacks train/ or test/; remove it to have "
+          + "it generated again");
+    }
+    Path tmp = dir.toAbsolutePath().resolveSibling(dir.getFileName() + ".partial-" + ProcessHandle.current().pid());
+    Progress progress = Progress.printingTo(out, 5_000);
+    long start = System.nanoTime();
+    out.println("generating dataset " + dir + " ...");
+    BuildReport report = data.hasGenerateSudoku()
+        ? SudokuDatasets.generate(sudoku(data.getGenerateSudoku()), tmp, progress)
+        : MazeDatasets.generate(maze(data.getGenerateMaze()), tmp, progress);
+    try {
+      Files.createDirectories(dir.toAbsolutePath().getParent());
+      Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw new UncheckedIOException("cannot move generated dataset into " + dir + ": " + e.getMessage(), e);
+    }
+    out.print(report.summary().replace(tmp.toString(), dir.toString()));
+    out.printf("dataset generated in %.1f s%n", (System.nanoTime() - start) / 1e9);
+    return dir;
+  }
+
+  private static SudokuGenerationSpec sudoku(SudokuGeneration g) {
+    return new SudokuGenerationSpec(g.getSize(), g.getGivens(), g.getTrainPuzzles(), g.getTestPuzzles(),
+        g.getAugmentations(), g.getSeed());
+  }
+
+  private static MazeGenerationSpec maze(MazeGeneration g) {
+    return new MazeGenerationSpec(g.getSize(), g.getMinPath(), g.getTrainMazes(), g.getTestMazes(),
+        g.getDihedralAug(), g.getSeed());
+  }
+
+  private static void deleteQuietly(Path p) {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    } catch (IOException ignored) {
+      // best effort: the temporary name never shadows a real dataset
+    }
   }
 }

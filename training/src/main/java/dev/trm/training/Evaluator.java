@@ -8,6 +8,7 @@ import dev.trm.model.config.EvalConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tensorflow.Session;
 
 /**
  * Evaluates the EMA weights on the test split (TRM-SPEC §5): every test batch starts from a fresh carry and runs
@@ -18,16 +19,19 @@ import java.util.Map;
 public final class Evaluator {
   public static final String EXACT_ACCURACY = "eval/exact_accuracy";
 
-  private final TrainStepGraph graph;
+  private final EvalGraph eval;
+  private final Session session;
   private final PuzzleDataset test;
   private final EvalConfig config;
   private final ArcEvaluator arc;
 
   /**
+   * @param eval the evaluation path, run in {@code session}
    * @param arc the ARC evaluator, or null when {@code eval.evaluators} has no "arc"
    */
-  public Evaluator(TrainStepGraph graph, PuzzleDataset test, EvalConfig config, ArcEvaluator arc) {
-    this.graph = graph;
+  Evaluator(EvalGraph eval, Session session, PuzzleDataset test, EvalConfig config, ArcEvaluator arc) {
+    this.eval = eval;
+    this.session = session;
     this.test = test;
     this.config = config;
     this.arc = arc;
@@ -47,7 +51,6 @@ public final class Evaluator {
    * @return {@code eval/*} metrics, plus {@code ARC/pass@K} with the ARC evaluator
    */
   public Map<String, Double> evaluate(long step, Path outputDir, Progress progress) {
-    EvalGraph eval = graph.eval();
     TestIterator batches = new TestIterator(test, eval.batchSize(), config.getMaxExamples());
     if (arc != null && !config.getAggregatedVoting()) {
       arc.reset();
@@ -61,7 +64,7 @@ public final class Evaluator {
     long done = 0;
     while (batches.hasNext()) {
       Batch batch = batches.next();
-      EvalGraph.Outcome o = eval.run(graph.session(), batch);
+      EvalGraph.Outcome o = eval.run(session, batch);
       lmLoss += o.lmLoss();
       count += o.count();
       accuracy += o.accuracy();

@@ -82,7 +82,7 @@ public final class Trainer {
       }
       out.printf("graph built in %.1f s; training from step %d%n", (System.nanoTime() - buildStart) / 1e9,
           graph.stepsDone());
-      Evaluator evaluator = new Evaluator(graph, test, config.getEval(),
+      Evaluator evaluator = new Evaluator(graph.eval(), graph.session(), test, config.getEval(),
           Evaluator.arcEvaluatorFor(config.getEval(), dataDir));
       try (MetricsLog metrics = MetricsLog.open(run.metrics(), graph.stepsDone());
           TensorBoardWriter tensorboard = new TensorBoardWriter(run.tensorboard())) {
@@ -120,6 +120,8 @@ public final class Trainer {
     private final Path dataDir;
     private double trainSeconds;
     private long totalSteps;
+    private double budget;
+    private long lastTick = System.nanoTime();
     private Path lastCheckpoint;
     private Map<String, Double> lastEval = Map.of();
 
@@ -137,10 +139,11 @@ public final class Trainer {
 
     Outcome run(long totalSteps, long evalEvery, double budget, boolean perBatch) {
       this.totalSteps = totalSteps;
+      this.lastTick = System.nanoTime();
       int slots = graph.batchSize();
       int maxActSteps = graph.shape().haltMaxSteps();
-      try (TrainingProgress progress = new TrainingProgress(graph.stepsDone(), totalSteps, slots,
-          budget - trainSeconds)) {
+      this.budget = budget;
+      try (TrainingProgress progress = new TrainingProgress(graph.stepsDone(), totalSteps, slots)) {
         while (graph.stepsDone() < totalSteps && trainSeconds < budget) {
           Batch batch = sampler.next();
           if (perBatch) {
@@ -166,9 +169,7 @@ public final class Trainer {
     }
 
     private StepResult step(Batch batch, TrainingProgress progress) {
-      long start = System.nanoTime();
       StepResult r = graph.step(batch);
-      trainSeconds += (System.nanoTime() - start) / 1e9;
       Map<String, Double> m = r.metrics();
       metrics.write(r.step(), m);
       tensorboard.write(r.step(), m);
@@ -178,7 +179,11 @@ public final class Trainer {
                 + "stopped without saving. Last good checkpoint: %s", r.step(), r.lmLoss(), r.qHaltLoss(),
             r.gradNorm(), lastCheckpoint != null ? lastCheckpoint : latestOrNone()));
       }
-      progress.update(r);
+      progress.update(r, budget - trainSeconds);
+      // The budget counts everything but evaluation and checkpoints: sampling, logging and the step itself.
+      long now = System.nanoTime();
+      trainSeconds += (now - lastTick) / 1e9;
+      lastTick = now;
       return r;
     }
 
@@ -187,6 +192,7 @@ public final class Trainer {
       if (lastCheckpoint != null && lastCheckpoint.endsWith(Checkpoints.STEP_PREFIX + step)) {
         return;  // already evaluated and saved at this step
       }
+      trainSeconds += (System.nanoTime() - lastTick) / 1e9;
       lastEval = evaluator.evaluate(step, run.root(),
           (done, total) -> progress.status("evaluating: batch " + done + "/" + total));
       Map<String, Double> logged = new LinkedHashMap<>(lastEval);
@@ -198,6 +204,7 @@ public final class Trainer {
           graph.rngState(), graph.hasEma(), false, trainSeconds, lastEval);
       lastCheckpoint = Checkpoints.save(run.checkpoints(), graph, dataDir, state);
       Checkpoints.prune(run.checkpoints(), graph.config().getTrain().getCheckpointsKeep());
+      lastTick = System.nanoTime();
     }
 
     private String latestOrNone() {

@@ -8,22 +8,20 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * The console progress bar of a training run: step / total, ETA (capped by the wall-clock budget), examples per
- * second over the last steps, loss, accuracy and learning rate.
+ * The console progress bar of a training run: step / total, ETA, examples per second over the last steps, loss,
+ * accuracy and learning rate. Under a wall-clock budget the total is the steps the budget will allow at the current
+ * speed (re-estimated as it goes), so the bar and the ETA end with the budget.
  */
 final class TrainingProgress implements AutoCloseable {
   private static final int WINDOW = 20;
   private final ProgressBar bar;
   private final int batchSize;
   private final ArrayDeque<Long> stepTimes = new ArrayDeque<>();
+  private final long totalSteps;
 
-  /**
-   * @param budgetLeftSeconds seconds of training the run may still spend (infinite without a budget)
-   */
-  TrainingProgress(long startStep, long totalSteps, int batchSize, double budgetLeftSeconds) {
+  TrainingProgress(long startStep, long totalSteps, int batchSize) {
     this.batchSize = batchSize;
-    long budgetEnd = Double.isInfinite(budgetLeftSeconds) ? Long.MAX_VALUE
-        : System.nanoTime() + (long) (budgetLeftSeconds * 1e9);
+    this.totalSteps = totalSteps;
     this.bar = new ProgressBarBuilder()
         .setTaskName("train")
         .setInitialMax(totalSteps)
@@ -31,15 +29,23 @@ final class TrainingProgress implements AutoCloseable {
         .setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(1000)
         .setUnit(" steps", 1)
-        .setEtaFunction(state -> eta(state.getCurrent(), state.getMax(), budgetEnd))
+        .setEtaFunction(state -> eta(state.getCurrent(), state.getMax()))
         .build();
   }
 
-  /** Advances to {@code r.step()} and shows its numbers. */
-  void update(StepResult r) {
+  /**
+   * Advances to {@code r.step()} and shows its numbers.
+   *
+   * @param budgetLeftSeconds training seconds the run may still spend (infinite without a budget)
+   */
+  void update(StepResult r, double budgetLeftSeconds) {
     stepTimes.addLast(System.nanoTime());
     if (stepTimes.size() > WINDOW) {
       stepTimes.removeFirst();
+    }
+    if (Double.isFinite(budgetLeftSeconds) && stepTimes.size() > 1) {
+      long affordable = r.step() + (long) (Math.max(0, budgetLeftSeconds) / secondsPerStep());
+      bar.maxHint(Math.min(totalSteps, affordable));
     }
     bar.stepTo(r.step());
     bar.setExtraMessage(String.format(" %s ex/s | loss %.4f | acc %.3f | exact %.3f | lr %.2e",
@@ -62,14 +68,15 @@ final class TrainingProgress implements AutoCloseable {
     return String.format("%.0f", (stepTimes.size() - 1) * batchSize / seconds);
   }
 
-  private Optional<Duration> eta(long current, long max, long budgetEnd) {
+  private double secondsPerStep() {
+    return (stepTimes.getLast() - stepTimes.getFirst()) / 1e9 / (stepTimes.size() - 1);
+  }
+
+  private Optional<Duration> eta(long current, long max) {
     if (stepTimes.size() < 2 || current >= max) {
       return Optional.empty();
     }
-    double perStep = (stepTimes.getLast() - stepTimes.getFirst()) / 1e9 / (stepTimes.size() - 1);
-    double bySteps = (max - current) * perStep;
-    double byBudget = budgetEnd == Long.MAX_VALUE ? Double.MAX_VALUE : (budgetEnd - System.nanoTime()) / 1e9;
-    return Optional.of(Duration.ofMillis((long) (1000 * Math.max(0, Math.min(bySteps, byBudget)))));
+    return Optional.of(Duration.ofMillis((long) (1000 * (max - current) * secondsPerStep())));
   }
 
   @Override

@@ -1,0 +1,129 @@
+package dev.trm.training;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.trm.model.config.TrmConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Checkpoints are written whole and refused when damaged: a flipped byte, a missing or truncated file, a directory
+ * that is no checkpoint, a config that does not fit. Retention keeps the newest N and the best.
+ */
+class CheckpointsTest {
+  @TempDir static Path dir;
+  private static TrmConfig config;
+  private static Trainer.Outcome outcome;
+
+  @BeforeAll
+  static void train() {
+    Path data = TinyRuns.writeDataset(dir.resolve("data"), 40, 8, 3);
+    // An evaluation (and checkpoint) every 5 steps; keep 2.
+    config = TinyRuns.config(data, "epochs: 5 eval_interval: 1 optimizer: ADAMW lr: 3e-3 weight_decay: 0.1 "
+        + "puzzle_emb_lr: 1e-2 ema_rate: 0.9", "puzzle_emb_ndim: 16 halt_max_steps: 4 halt_exploration_prob: 0.1");
+    outcome = new Trainer(new Trainer.Options(config, new RunDirectory(dir.resolve("run")), null, 0),
+        new PrintStream(new ByteArrayOutputStream())).run();
+  }
+
+  @Test
+  void keepsTheNewestAndTheBestAndNoTemporaries() throws IOException {
+    List<String> names;
+    try (Stream<Path> s = Files.list(outcome.runDir().checkpoints())) {
+      names = s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    // Five checkpoints were written (steps 5..25); the newest two stay, plus the best if it is older.
+    assertThat(names).containsAtLeast("step_20", "step_25");
+    assertThat(names.size()).isAtMost(3);
+    assertThat(names).contains(outcome.bestCheckpoint().getFileName().toString());
+    assertThat(names.stream().filter(n -> n.startsWith(".")).toList()).isEmpty();
+  }
+
+  @Test
+  void anIntactCheckpointVerifies() {
+    Checkpoints.verify(outcome.lastCheckpoint());
+  }
+
+  @Test
+  void aFlippedByteIsRefused() throws IOException {
+    Path copy = copyOfLast("flipped");
+    Path data = copy.resolve("ckpt.data-00000-of-00001");
+    byte[] bytes = Files.readAllBytes(data);
+    bytes[bytes.length / 2] ^= 0x10;
+    Files.write(data, bytes);
+    CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.readWeights(copy, true));
+    assertThat(e).hasMessageThat().contains("ckpt.data-00000-of-00001 does not match its SHA-256");
+  }
+
+  @Test
+  void aMissingFileIsRefused() throws IOException {
+    Path copy = copyOfLast("missing");
+    Files.delete(copy.resolve("state.json"));
+    CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.readState(copy));
+    assertThat(e).hasMessageThat().contains("incomplete: state.json is missing");
+  }
+
+  @Test
+  void aTruncatedFileIsRefused() throws IOException {
+    Path copy = copyOfLast("truncated");
+    Path index = copy.resolve("ckpt.index");
+    byte[] bytes = Files.readAllBytes(index);
+    Files.write(index, java.util.Arrays.copyOf(bytes, bytes.length - 7));
+    CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.verify(copy));
+    assertThat(e).hasMessageThat().contains("ckpt.index has " + (bytes.length - 7) + " bytes");
+    assertThat(e).hasMessageThat().contains("(truncated)");
+  }
+
+  @Test
+  void aDirectoryWithoutManifestIsNotACheckpoint() throws IOException {
+    Path foreign = Files.createDirectories(dir.resolve("foreign/step_3"));
+    Files.writeString(foreign.resolve("ckpt.index"), "not a checkpoint");
+    CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.readConfig(foreign));
+    assertThat(e).hasMessageThat().contains("is not a trm-java checkpoint: it has no manifest.json");
+  }
+
+  @Test
+  void resumingFromADamagedCheckpointFailsAndLeavesItAlone() throws IOException {
+    Path copy = copyOfLast("damaged-resume");
+    Path state = copy.resolve("state.json");
+    Files.writeString(state, Files.readString(state).replace("\"step\" : 25", "\"step\" : 24"));
+    byte[] before = Files.readAllBytes(state);
+    Trainer resume = new Trainer(new Trainer.Options(config, new RunDirectory(dir.resolve("resumed")), copy, 0),
+        new PrintStream(new ByteArrayOutputStream()));
+    CheckpointException e = assertThrows(CheckpointException.class, resume::run);
+    assertThat(e).hasMessageThat().contains("state.json");
+    assertThat(Files.readAllBytes(state)).isEqualTo(before);
+  }
+
+  @Test
+  void aCheckpointOfAnotherModelIsRefusedNamingTheKeys() {
+    TrmConfig wider = config.toBuilder().setArch(config.getArch().toBuilder().setHiddenSize(32)
+        .setPuzzleEmbNdim(32)).build();
+    Trainer resume = new Trainer(new Trainer.Options(wider, new RunDirectory(dir.resolve("wider")),
+        outcome.lastCheckpoint(), 0), new PrintStream(new ByteArrayOutputStream()));
+    CheckpointException e = assertThrows(CheckpointException.class, resume::run);
+    assertThat(e).hasMessageThat().contains("arch.hidden_size 16 (checkpoint) vs 32 (now)");
+    assertThat(e).hasMessageThat().contains("arch.puzzle_emb_ndim 16 (checkpoint) vs 32 (now)");
+  }
+
+  private static Path copyOfLast(String name) throws IOException {
+    Path target = dir.resolve("copies").resolve(name).resolve(outcome.lastCheckpoint().getFileName());
+    Files.createDirectories(target);
+    try (Stream<Path> s = Files.list(outcome.lastCheckpoint())) {
+      for (Path f : s.sorted(Comparator.naturalOrder()).toList()) {
+        Files.copy(f, target.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    return target;
+  }
+}
