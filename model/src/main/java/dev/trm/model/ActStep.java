@@ -63,9 +63,7 @@ public final class ActStep {
    */
   public Output build(TrmParams p, Carry carry, Batch newBatch, Mode mode, Operand<TFloat32> exploreUniform,
       Operand<TInt32> exploreMinHalt) {
-    if (mode == Mode.TRAIN && (exploreUniform == null || exploreMinHalt == null)) {
-      throw new IllegalArgumentException("TRAIN mode needs exploreUniform and exploreMinHalt");
-    }
+    checkInputs(p, carry, newBatch, mode, exploreUniform, exploreMinHalt);
     Operand<TBool> reset = carry.halted();
     Operand<TBool> resetRows = tf.reshape(reset, tf.constant(new int[] {-1, 1}));
     Operand<TBool> resetStates = tf.reshape(reset, tf.constant(new int[] {-1, 1, 1}));
@@ -94,6 +92,26 @@ public final class ActStep {
     Carry next = new Carry(tf.stopGradient(y), tf.stopGradient(model.sequences(end.z())), steps, halted,
         current.inputs(), current.labels(), current.puzzleIds());
     return new Output(next, model.lmLogits(p, y), qHalt, qContinue, puzzleRows, current);
+  }
+
+  private void checkInputs(TrmParams p, Carry carry, Batch newBatch, Mode mode, Operand<TFloat32> exploreUniform,
+      Operand<TInt32> exploreMinHalt) {
+    TrmShape s = model.shape();
+    p.check(WeightNames.specs(s));
+    Shapes.require("carry.zH", carry.zH(), -1, s.totalLen(), s.hidden());
+    Shapes.require("carry.zL", carry.zL(), -1, s.totalLen(), s.hidden());
+    Shapes.require("carry.steps", carry.steps(), -1);
+    Shapes.require("carry.halted", carry.halted(), -1);
+    Shapes.require("carry.inputs", carry.inputs(), -1, s.seqLen());
+    Shapes.require("carry.labels", carry.labels(), -1, s.seqLen());
+    Shapes.require("carry.puzzleIds", carry.puzzleIds(), -1);
+    Shapes.require("batch.inputs", newBatch.inputs(), -1, s.seqLen());
+    Shapes.require("batch.labels", newBatch.labels(), -1, s.seqLen());
+    Shapes.require("batch.puzzleIds", newBatch.puzzleIds(), -1);
+    if (mode == Mode.TRAIN) {
+      Shapes.require("exploreUniform (needed in TRAIN mode)", exploreUniform, -1);
+      Shapes.require("exploreMinHalt (needed in TRAIN mode)", exploreMinHalt, -1);
+    }
   }
 
   /** The official halting rule for the step count {@code steps} reached after this step. */

@@ -75,6 +75,26 @@ public final class TrmParams {
     return op;
   }
 
+  /**
+   * Checks that every tensor of {@code specs} is present with a compatible static shape (unknown dimensions
+   * pass); the message names each offending tensor.
+   */
+  public void check(List<ParamSpec> specs) {
+    StringBuilder problems = new StringBuilder();
+    for (ParamSpec spec : specs) {
+      Operand<TFloat32> op = reads.get(spec.name());
+      if (op == null) {
+        problems.append("\n  missing tensor '").append(spec.name()).append("'");
+      } else if (!Shapes.compatible(op.shape(), spec.shape())) {
+        problems.append("\n  tensor '").append(spec.name()).append("' has shape ").append(op.shape())
+            .append(", the model needs ").append(Shape.of(spec.shape()));
+      }
+    }
+    if (problems.length() > 0) {
+      throw new IllegalArgumentException("model parameters do not fit the config:" + problems);
+    }
+  }
+
   /** The identity reads the graph uses, by official name, in spec order. */
   public Map<String, Operand<TFloat32>> reads() {
     return reads;

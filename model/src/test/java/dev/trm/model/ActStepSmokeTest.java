@@ -1,6 +1,7 @@
 package dev.trm.model;
 
 import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.trm.model.config.ArchConfig;
 import java.util.ArrayList;
@@ -25,6 +26,35 @@ class ActStepSmokeTest {
   @Test
   void mlpMixerStepRuns() {
     runOnce(TinyConfigs.tiny(true).build());
+  }
+
+  @Test
+  void wrongInputsAreNamed() {
+    ArchConfig arch = TinyConfigs.tiny(false).build();
+    ModelDims dims = TinyConfigs.TINY_DIMS;
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      TrmModel model = new TrmModel(tf, arch, dims);
+      TrmParams params = TrmParams.createVariables(tf, arch, dims, 1);
+      ActStep.Carry carry = ActStep.initialCarry(tf, model.shape(), 2);
+      ActStep step = new ActStep(model);
+      ActStep.Batch wrongGrid = new ActStep.Batch(tf.constant(new int[][] {{1, 2, 3}, {1, 2, 3}}),
+          carry.labels(), carry.puzzleIds());
+      assertThat(assertThrows(IllegalArgumentException.class,
+          () -> step.build(params, carry, wrongGrid, ActStep.Mode.EVAL, null, null)))
+          .hasMessageThat().isEqualTo("batch.inputs has shape [2, 3], expected [?, 6]");
+      ActStep.Batch batch = new ActStep.Batch(carry.inputs(), carry.labels(), carry.puzzleIds());
+      assertThat(assertThrows(IllegalArgumentException.class,
+          () -> step.build(params, carry, batch, ActStep.Mode.TRAIN, null, null)))
+          .hasMessageThat().contains("exploreUniform (needed in TRAIN mode) is missing");
+      java.util.Map<String, Operand<TFloat32>> partial = new java.util.LinkedHashMap<>(params.reads());
+      partial.remove(WeightNames.LM_HEAD);
+      partial.put(WeightNames.H_INIT, tf.constant(new float[3]));
+      assertThat(assertThrows(IllegalArgumentException.class,
+          () -> step.build(TrmParams.of(partial), carry, batch, ActStep.Mode.EVAL, null, null)))
+          .hasMessageThat().isEqualTo("model parameters do not fit the config:\n  tensor 'H_init' has shape [3], "
+              + "the model needs [8]\n  missing tensor 'lm_head.weight'");
+    }
   }
 
   private static void runOnce(ArchConfig arch) {
