@@ -27,9 +27,10 @@ import picocli.CommandLine.Command;
     })
 public final class Trm implements Callable<Integer> {
 
+  /** The main job: {@code trm train --config configs/sudoku6-cpu.pbtxt --export}. */
   @Override
   public Integer call() {
-    return new CommandLine(new TrainCommand()).execute("--export");
+    return run("train", "--config", TrainCommand.DEFAULT_CONFIG, "--export");
   }
 
   /** Runs {@code args} and returns the exit code, without exiting (for tests and embedding). */
