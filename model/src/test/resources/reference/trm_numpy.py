@@ -56,12 +56,22 @@ def read_safetensors(path):
     return tensors
 
 
-def write_safetensors(path, tensors):
-    """Writes {name: array} as F32, names as given, header padded to 8 bytes as the format asks."""
+def to_bf16_bits(array):
+    """float32 -> bfloat16 bit patterns, rounding to nearest even (NaN is not expected here)."""
+    bits = np.ascontiguousarray(array, dtype="<f4").view(np.uint32).astype(np.uint64)
+    return ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype("<u2")
+
+
+def write_safetensors(path, tensors, dtypes=None):
+    """Writes {name: array} as F32 (or, per name in dtypes, BF16 / F64), header padded to 8 bytes as the format asks."""
+    encoders = {"F32": lambda a: np.ascontiguousarray(a, dtype="<f4").tobytes(),
+                "F64": lambda a: np.ascontiguousarray(a, dtype="<f8").tobytes(),
+                "BF16": lambda a: to_bf16_bits(a).tobytes()}
     header, chunks, offset = {}, [], 0
     for name, array in tensors.items():
-        raw = np.ascontiguousarray(array, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(array.shape), "data_offsets": [offset, offset + len(raw)]}
+        dtype = (dtypes or {}).get(name, "F32")
+        raw = encoders[dtype](array)
+        header[name] = {"dtype": dtype, "shape": list(array.shape), "data_offsets": [offset, offset + len(raw)]}
         chunks.append(raw)
         offset += len(raw)
     text = json.dumps(header, separators=(",", ":")).encode()
@@ -254,6 +264,9 @@ def random_weights(cfg, rng):
     for name, shape in weight_shapes(cfg).items():
         std = 1.0 if name in ("H_init", "L_init", "q_head.bias") else 1.0 / math.sqrt(shape[-1])
         weights[name] = rng.normal(0.0, std, shape).astype(np.float32).astype(np.float64)
+    for name in ("H_init", "L_init"):  # bf16 buffers in the official model
+        bits = to_bf16_bits(weights[name]).astype(np.uint32) << 16
+        weights[name] = bits.view(np.float32).astype(np.float64)
     return weights
 
 
@@ -318,7 +331,13 @@ def golden(out_dir):
                                                    for k, w in weights.items()}, steps=steps)
         with open(f"{out_dir}/golden_{case}.json", "w") as f:
             json.dump(doc, f, separators=(",", ":"))
-        write_safetensors(f"{out_dir}/golden_{case}.safetensors", {OFFICIAL_PREFIX + k: w for k, w in weights.items()})
+        prefixed = {OFFICIAL_PREFIX + k: w for k, w in weights.items()}
+        write_safetensors(f"{out_dir}/golden_{case}.safetensors", prefixed)
+        if case == "att_rope":
+            # As an official export would hold them: bf16 init buffers; plus one F64 tensor for the reader's sake.
+            write_safetensors(f"{out_dir}/golden_{case}_mixed_dtypes.safetensors", prefixed,
+                              {OFFICIAL_PREFIX + "H_init": "BF16", OFFICIAL_PREFIX + "L_init": "BF16",
+                               OFFICIAL_PREFIX + "lm_head.weight": "F64"})
         print(f"{case}: wrote {len(steps)} steps, {len(weights)} tensors")
 
 

@@ -31,8 +31,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>Each variant runs six steps from an all-halted carry (four TRAIN with per-slot exploration, two EVAL), with
  * halt_max_steps 3, seeded weights assigned into the session (a random q head so that q_halt > 0 happens, a random
- * puzzle table), one slot without any valid label and ignored labels elsewhere: this covers slot reset, halting by q_halt, exploration delays and the step cap.
- * The next step always starts from the reference's carry rounded to float32, so errors do not compound.
+ * puzzle table), one slot without any valid label and ignored labels elsewhere: this covers slot reset, halting by
+ * q_halt, exploration delays and the step cap. The next step always starts from the reference's carry rounded to
+ * float32, so errors do not compound.
  */
 class GraphMatchesReferenceTest {
   /** fp32 graph against double reference. */
@@ -80,10 +81,10 @@ class GraphMatchesReferenceTest {
    * draws its initial values. Unlike the official init, the puzzle table and the q head are random: a zero table and
    * q_halt = -5 would leave the puzzle path and halting on q_halt > 0 untested.
    *
-   * <p>Block matrices and embeddings are at half the LeCun scale. At full scale these tiny random nets are chaotic over the
-   * 12 blocks of a step: the same maths run in float32 and in float64 (numpy, 30 seeds) differ in the logits by up to
-   * 1.7e-4 (attention) and 8e-3 (MLP-mixer), so a 1e-4 tolerance would test luck; at half scale they differ by at
-   * most 1e-6.
+   * <p>Block matrices and embeddings are at half the LeCun scale. At full scale these tiny random nets are chaotic
+   * over the 12 blocks of a step: the same maths run in float32 and in float64 (numpy, 30 seeds) differ in the logits
+   * by up to 1.7e-4 (attention) and 8e-3 (MLP-mixer), so a 1e-4 tolerance would test luck; at half scale they differ
+   * by at most 1e-6.
    */
   private static Map<String, WeightTensor> randomWeights(Map<String, WeightTensor> like, Random random) {
     Map<String, WeightTensor> w = new LinkedHashMap<>();

@@ -28,7 +28,8 @@ public final class ReferenceActStep {
    * @param puzzleIds [B]
    */
   public record Carry(
-      double[][][] zH, double[][][] zL, int[] steps, boolean[] halted, int[][] inputs, int[][] labels, int[] puzzleIds) {
+      double[][][] zH, double[][][] zL, int[] steps, boolean[] halted, int[][] inputs, int[][] labels,
+      int[] puzzleIds) {
     public int batchSize() {
       return steps.length;
     }

@@ -48,7 +48,8 @@ final class ReferenceBlock {
     this.out = mlpT ? null : w.matrix(p + "self_attn.o_proj.weight");
     this.rope = !mlpT && dims.arch().getPosEncodings() == PosEncoding.ROPE
         ? new ReferenceRope(dims.headDim(), dims.arch().getRopeTheta()) : null;
-    this.tokenMixer = mlpT ? new SwiGlu(w.matrix(p + "mlp_t.gate_up_proj.weight"), w.matrix(p + "mlp_t.down_proj.weight")) : null;
+    this.tokenMixer = mlpT
+        ? new SwiGlu(w.matrix(p + "mlp_t.gate_up_proj.weight"), w.matrix(p + "mlp_t.down_proj.weight")) : null;
     this.channelMlp = new SwiGlu(w.matrix(p + "mlp.gate_up_proj.weight"), w.matrix(p + "mlp.down_proj.weight"));
   }
 

@@ -58,8 +58,9 @@ class ReferenceHandValuesTest {
     ModelDims data = new ModelDims(11, 81, 1);
     assertThat(ReferenceDims.of(arch(512, 8, PosEncoding.ROPE, 512, 16), data).prefixLen()).isEqualTo(16);
     assertThat(ReferenceDims.of(arch(512, 8, PosEncoding.ROPE, 512, 16), data).totalLen()).isEqualTo(97);
-    assertThat(ReferenceDims.of(arch(512, 8, PosEncoding.ROPE, 512, 0), data).prefixLen()).isEqualTo(1); // ceil(512/512)
-    assertThat(ReferenceDims.of(arch(512, 8, PosEncoding.ROPE, 1000, 0), data).prefixLen()).isEqualTo(2); // ceil(1000/512)
+    // puzzle_emb_len 0: ceil(ndim / D) slots
+    assertThat(ReferenceDims.of(arch(512, 8, PosEncoding.ROPE, 512, 0), data).prefixLen()).isEqualTo(1);
+    assertThat(ReferenceDims.of(arch(512, 8, PosEncoding.ROPE, 1000, 0), data).prefixLen()).isEqualTo(2);
     assertThat(ReferenceDims.of(arch(512, 8, PosEncoding.ROPE, 0, 16), data).prefixLen()).isEqualTo(0);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ReferenceDims.of(arch(512, 8, PosEncoding.ROPE, 1025, 2), data));
@@ -82,7 +83,8 @@ class ReferenceHandValuesTest {
     // headDim 2: one frequency theta^0 = 1, so position p turns [1, 0] by p radians.
     assertThat(new ReferenceRope(2, 10000).rotate(new double[] {1, 0}, 1)).usingTolerance(EXACT)
         .containsExactly(Math.cos(1), Math.sin(1)).inOrder();
-    // headDim 4, theta 100: frequencies [1, 100^(-1/2) = 0.1]; channel j pairs with j + 2 (rotate-half, not interleaved).
+    // headDim 4, theta 100: frequencies [1, 100^(-1/2) = 0.1]; channel j pairs with j + 2 (rotate-half, not
+    // interleaved).
     ReferenceRope rope = new ReferenceRope(4, 100);
     assertThat(rope.rotate(new double[] {0, 1, 0, 0}, 2)).usingTolerance(EXACT)
         .containsExactly(0, Math.cos(0.2), 0, Math.sin(0.2)).inOrder();
@@ -131,7 +133,7 @@ class ReferenceHandValuesTest {
   @Test
   void oneStepWiringWithZeroBlocks() {
     // Zero block weights make every block the RMS norm, so f(h, inj) = norm(h + inj). D = 2, P = 1, S = 1, T = n = 1.
-    // E_tok = I, puzzle row 0 = [1, 1], H_init = [1, 0], L_init = [0, 1], lm_head = I, q_head = I with bias [0.5, -0.5].
+    // E_tok = I, puzzle row 0 = [1, 1], H_init = [1, 0], L_init = [0, 1], lm_head = I, q_head = I, bias [0.5, -0.5].
     ReferenceTrm trm = new ReferenceTrm(handArch(false), HAND_DATA, handWeights(false));
     // x = sqrt(2)·[[1, 1] (puzzle slot), [0, 1] (token 1)]
     double[][] x = trm.inputEmbeddings(new int[] {1}, 0);

@@ -1,20 +1,15 @@
 package dev.trm.model.reference;
 
 import static com.google.common.truth.Truth.assertWithMessage;
+import static dev.trm.model.reference.GoldenFiles.doubles;
+import static dev.trm.model.reference.GoldenFiles.doubles2;
+import static dev.trm.model.reference.GoldenFiles.doubles3;
+import static dev.trm.model.reference.GoldenFiles.ints;
+import static dev.trm.model.reference.GoldenFiles.ints2;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trm.model.ModelDims;
-import dev.trm.model.WeightTensor;
 import dev.trm.model.config.ArchConfig;
-import dev.trm.model.config.DType;
-import dev.trm.model.config.LossType;
-import dev.trm.model.config.PosEncoding;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,12 +27,9 @@ class ReferenceTrmGoldenTest {
   @ParameterizedTest
   @ValueSource(strings = {"att_rope", "att_learned", "mlp_none"})
   void referenceMatchesNumpyGolden(String name) throws IOException {
-    JsonNode doc = load(name);
-    ArchConfig arch = arch(doc.get("config"));
-    JsonNode cfg = doc.get("config");
-    ModelDims data = new ModelDims(cfg.get("vocab_size").asInt(), cfg.get("seq_len").asInt(),
-        cfg.get("num_puzzle_identifiers").asInt());
-    ReferenceTrm trm = new ReferenceTrm(arch, data, weights(doc.get("weights")));
+    JsonNode doc = GoldenFiles.load(name);
+    ArchConfig arch = GoldenFiles.arch(doc);
+    ReferenceTrm trm = new ReferenceTrm(arch, GoldenFiles.dims(doc), GoldenFiles.weights(doc));
     ReferenceActStep act = new ReferenceActStep(trm);
 
     JsonNode steps = doc.get("steps");
@@ -72,7 +64,8 @@ class ReferenceTrmGoldenTest {
       assertWithMessage("%s count", where).that(r.count()).isEqualTo(want.get("count").asInt());
       assertWithMessage("%s accuracy", where).that(r.accuracy()).isWithin(TOLERANCE)
           .of(want.get("accuracy").asDouble());
-      assertWithMessage("%s exact_accuracy", where).that(r.exactAccuracy()).isEqualTo(want.get("exact_accuracy").asInt());
+      assertWithMessage("%s exact_accuracy", where).that(r.exactAccuracy())
+          .isEqualTo(want.get("exact_accuracy").asInt());
       assertWithMessage("%s q_halt_accuracy", where).that(r.qHaltAccuracy())
           .isEqualTo(want.get("q_halt_accuracy").asInt());
       assertWithMessage("%s steps", where).that(r.steps()).isEqualTo(want.get("steps").asInt());
@@ -108,93 +101,5 @@ class ReferenceTrmGoldenTest {
     assertWithMessage("%s inputs", where).that(got.inputs()).isEqualTo(ints2(want.get("inputs")));
     assertWithMessage("%s labels", where).that(got.labels()).isEqualTo(ints2(want.get("labels")));
     assertWithMessage("%s puzzle ids", where).that(got.puzzleIds()).isEqualTo(ints(want.get("puzzle_identifiers")));
-  }
-
-  private static JsonNode load(String name) throws IOException {
-    try (InputStream in = ReferenceTrmGoldenTest.class.getResourceAsStream("/reference/golden_" + name + ".json")) {
-      assertWithMessage("golden file for %s", name).that(in).isNotNull();
-      return new ObjectMapper().readTree(in);
-    }
-  }
-
-  private static ArchConfig arch(JsonNode c) {
-    return ArchConfig.newBuilder()
-        .setHiddenSize(c.get("hidden_size").asInt())
-        .setNumHeads(c.get("num_heads").asInt())
-        .setExpansion((float) c.get("expansion").asDouble())
-        .setLLayers(c.get("l_layers").asInt())
-        .setHCycles(c.get("h_cycles").asInt())
-        .setLCycles(c.get("l_cycles").asInt())
-        .setPosEncodings(PosEncoding.valueOf(c.get("pos_encodings").asText().toUpperCase(Locale.ROOT)))
-        .setRopeTheta((float) c.get("rope_theta").asDouble())
-        .setRmsNormEps((float) c.get("rms_norm_eps").asDouble())
-        .setPuzzleEmbNdim(c.get("puzzle_emb_ndim").asInt())
-        .setPuzzleEmbLen(c.get("puzzle_emb_len").asInt())
-        .setMlpT(c.get("mlp_t").asBoolean())
-        .setForwardDtype(DType.FLOAT32)
-        .setHaltMaxSteps(c.get("halt_max_steps").asInt())
-        .setHaltExplorationProb((float) c.get("halt_exploration_prob").asDouble())
-        .setNoActContinue(true)
-        .setLossType(c.get("loss_type").asText().equals("softmax")
-            ? LossType.SOFTMAX_CROSS_ENTROPY : LossType.STABLEMAX_CROSS_ENTROPY)
-        .build();
-  }
-
-  private static Map<String, WeightTensor> weights(JsonNode node) {
-    Map<String, WeightTensor> w = new LinkedHashMap<>();
-    node.fields().forEachRemaining(e -> {
-      JsonNode shape = e.getValue().get("shape");
-      long[] dims = new long[shape.size()];
-      for (int i = 0; i < dims.length; i++) {
-        dims[i] = shape.get(i).asLong();
-      }
-      JsonNode data = e.getValue().get("data");
-      float[] values = new float[data.size()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = (float) data.get(i).asDouble(); // exact: the script writes float32 values
-      }
-      w.put(e.getKey(), new WeightTensor(dims, values));
-    });
-    return w;
-  }
-
-  private static int[] ints(JsonNode n) {
-    int[] v = new int[n.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = n.get(i).asInt();
-    }
-    return v;
-  }
-
-  private static int[][] ints2(JsonNode n) {
-    int[][] v = new int[n.size()][];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = ints(n.get(i));
-    }
-    return v;
-  }
-
-  private static double[] doubles(JsonNode n) {
-    double[] v = new double[n.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = n.get(i).asDouble();
-    }
-    return v;
-  }
-
-  private static double[][] doubles2(JsonNode n) {
-    double[][] v = new double[n.size()][];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = doubles(n.get(i));
-    }
-    return v;
-  }
-
-  private static double[][][] doubles3(JsonNode n) {
-    double[][][] v = new double[n.size()][][];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = doubles2(n.get(i));
-    }
-    return v;
   }
 }

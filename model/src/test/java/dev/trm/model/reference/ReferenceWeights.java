@@ -76,7 +76,8 @@ public final class ReferenceWeights {
   public static ReferenceWeights of(Map<String, WeightTensor> weights, ReferenceDims dims) {
     Map<String, WeightTensor> byName = new HashMap<>();
     for (Map.Entry<String, WeightTensor> e : weights.entrySet()) {
-      String name = e.getKey().startsWith(OFFICIAL_PREFIX) ? e.getKey().substring(OFFICIAL_PREFIX.length()) : e.getKey();
+      String key = e.getKey();
+      String name = key.startsWith(OFFICIAL_PREFIX) ? key.substring(OFFICIAL_PREFIX.length()) : key;
       if (byName.put(name, e.getValue()) != null) {
         throw new IllegalArgumentException("weight '" + name + "' given twice (with and without the prefix)");
       }
