@@ -10,6 +10,7 @@ import org.tensorflow.op.core.Split;
 import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -25,6 +26,9 @@ import org.tensorflow.types.TFloat32;
  *       the token MLP is a plain 2-D MatMul W [2I, L] x X [L, B*D] and the channel MLP still sees token rows
  *       [L*B, D]: no transposes and no batched kernels.
  * </ul>
+ *
+ * <p>With {@code bf16} every product runs on bfloat16 operands and is cast back to float32, as the model's
+ * {@code forward_dtype: BFLOAT16} does it.
  */
 public final class TokenMixVariants implements AutoCloseable {
   /** How the activations are laid out around the token MLP. */
@@ -33,16 +37,19 @@ public final class TokenMixVariants implements AutoCloseable {
   private static final float EPS = 1e-5f;
 
   private final Graph graph = new Graph();
+  private final Ops tf = Ops.create(graph);
+  private final boolean bf16;
   private final Session session;
   private final Operand<TFloat32> gradNorm;
   private final double flops;
 
   /**
    * Builds the sub-block for a batch of {@code batch} sequences of {@code len} tokens of width {@code hidden}
-   * with token-MLP inner width {@code inter}, and the gradients of a fixed random projection of its output.
+   * with token-MLP inner width {@code inter}, and the gradients of a fixed projection of its output.
    */
-  public TokenMixVariants(Layout layout, int batch, int len, int hidden, int inter, ConfigProto config) {
-    Ops tf = Ops.create(graph);
+  public TokenMixVariants(Layout layout, int batch, int len, int hidden, int inter, boolean bf16,
+      ConfigProto config) {
+    this.bf16 = bf16;
     Operand<TFloat32> gateUp = tf.identity(tf.variable(normal(tf, 1, 1 / Math.sqrt(len), 2L * inter, len)));
     Operand<TFloat32> down = tf.identity(tf.variable(normal(tf, 2, 1 / Math.sqrt(inter), len, inter)));
     // The same input in the variant's own layout: [B, L, D], or [L, B, D] for SEQUENCE_MAJOR.
@@ -52,9 +59,9 @@ public final class TokenMixVariants implements AutoCloseable {
     }
     Operand<TFloat32> h = tf.identity(tf.variable(input));
     Operand<TFloat32> out = switch (layout) {
-      case TRANSPOSED -> transposed(tf, h, gateUp, down, batch, len, hidden);
-      case LEFT_BATCHED -> leftBatched(tf, h, gateUp, down);
-      case SEQUENCE_MAJOR -> sequenceMajor(tf, h, gateUp, down, batch, len, hidden);
+      case TRANSPOSED -> transposed(h, gateUp, down, batch, len, hidden);
+      case LEFT_BATCHED -> leftBatched(h, gateUp, down);
+      case SEQUENCE_MAJOR -> sequenceMajor(h, gateUp, down, batch, len, hidden);
     };
     Operand<TFloat32> probe = tf.constant(0.01f);
     Operand<TFloat32> loss = tf.reduceSum(tf.math.mul(out, probe), tf.constant(new int[] {0, 1, 2}));
@@ -83,39 +90,60 @@ public final class TokenMixVariants implements AutoCloseable {
     }
   }
 
-  private static Operand<TFloat32> transposed(Ops tf, Operand<TFloat32> h, Operand<TFloat32> gateUp,
-      Operand<TFloat32> down, int batch, int len, int hidden) {
+  private Operand<TFloat32> transposed(Operand<TFloat32> h, Operand<TFloat32> gateUp, Operand<TFloat32> down,
+      int batch, int len, int hidden) {
     Operand<TFloat32> t = tf.linalg.transpose(h, tf.constant(new int[] {0, 2, 1})); // [B, D, L]
     Operand<TFloat32> rows = tf.reshape(t, tf.constant(new int[] {batch * hidden, len}));
-    Operand<TFloat32> mixed = swiglu(tf, tf.linalg.matMul(rows, gateUp, MatMul.transposeB(true)), 1);
-    Operand<TFloat32> back = tf.linalg.matMul(mixed, down, MatMul.transposeB(true)); // [B*D, L]
-    Operand<TFloat32> normed = rmsNorm(tf, tf.math.add(rows, back), 1);
+    Operand<TFloat32> mixed = swiglu(matMul(rows, gateUp, true), 1);
+    Operand<TFloat32> back = matMul(mixed, down, true); // [B*D, L]
+    Operand<TFloat32> normed = rmsNorm(tf.math.add(rows, back), 1);
     return tf.linalg.transpose(tf.reshape(normed, tf.constant(new int[] {batch, hidden, len})),
         tf.constant(new int[] {0, 2, 1}));
   }
 
-  private static Operand<TFloat32> leftBatched(Ops tf, Operand<TFloat32> h, Operand<TFloat32> gateUp,
-      Operand<TFloat32> down) {
-    Operand<TFloat32> mixed = swiglu(tf, tf.train.batchMatMul(gateUp, h, TFloat32.class), 1); // [B, I, D]
-    return rmsNorm(tf, tf.math.add(h, tf.train.batchMatMul(down, mixed, TFloat32.class)), 1);
+  private Operand<TFloat32> leftBatched(Operand<TFloat32> h, Operand<TFloat32> gateUp, Operand<TFloat32> down) {
+    Operand<TFloat32> mixed = swiglu(batchMatMul(gateUp, h), 1); // [B, I, D]
+    return rmsNorm(tf.math.add(h, batchMatMul(down, mixed)), 1);
   }
 
-  private static Operand<TFloat32> sequenceMajor(Ops tf, Operand<TFloat32> h, Operand<TFloat32> gateUp,
-      Operand<TFloat32> down, int batch, int len, int hidden) {
+  private Operand<TFloat32> sequenceMajor(Operand<TFloat32> h, Operand<TFloat32> gateUp, Operand<TFloat32> down,
+      int batch, int len, int hidden) {
     Operand<TFloat32> cols = tf.reshape(h, tf.constant(new int[] {len, batch * hidden})); // free: [L, B*D]
-    Operand<TFloat32> mixed = swiglu(tf, tf.linalg.matMul(gateUp, cols), 0); // [I, B*D]
-    Operand<TFloat32> normed = rmsNorm(tf, tf.math.add(cols, tf.linalg.matMul(down, mixed)), 0);
+    Operand<TFloat32> mixed = swiglu(matMul(gateUp, cols, false), 0); // [I, B*D]
+    Operand<TFloat32> normed = rmsNorm(tf.math.add(cols, matMul(down, mixed, false)), 0);
     return tf.reshape(normed, tf.constant(new int[] {len, batch, hidden}));
   }
 
+  private Operand<TFloat32> matMul(Operand<TFloat32> a, Operand<TFloat32> b, boolean transposeB) {
+    if (!bf16) {
+      return tf.linalg.matMul(a, b, MatMul.transposeB(transposeB));
+    }
+    return toFloat(tf.linalg.matMul(toBf16(a), toBf16(b), MatMul.transposeB(transposeB)));
+  }
+
+  private Operand<TFloat32> batchMatMul(Operand<TFloat32> a, Operand<TFloat32> b) {
+    if (!bf16) {
+      return tf.train.batchMatMul(a, b, TFloat32.class);
+    }
+    return toFloat(tf.train.batchMatMul(toBf16(a), toBf16(b), TBfloat16.class));
+  }
+
+  private Operand<TBfloat16> toBf16(Operand<TFloat32> x) {
+    return tf.dtypes.cast(x, TBfloat16.class);
+  }
+
+  private Operand<TFloat32> toFloat(Operand<TBfloat16> x) {
+    return tf.dtypes.cast(x, TFloat32.class);
+  }
+
   /** silu(gate) * up, with [gate | up] split along {@code axis}. */
-  private static Operand<TFloat32> swiglu(Ops tf, Operand<TFloat32> gateUp, int axis) {
+  private Operand<TFloat32> swiglu(Operand<TFloat32> gateUp, int axis) {
     Split<TFloat32> halves = tf.split(tf.constant(axis), gateUp, 2L);
     Operand<TFloat32> gate = halves.output().get(0);
     return tf.math.mul(tf.math.mul(gate, tf.math.sigmoid(gate)), halves.output().get(1));
   }
 
-  private static Operand<TFloat32> rmsNorm(Ops tf, Operand<TFloat32> x, int axis) {
+  private Operand<TFloat32> rmsNorm(Operand<TFloat32> x, int axis) {
     Operand<TFloat32> meanSquare = tf.math.mean(tf.math.square(x), tf.constant(axis), Mean.keepDims(true));
     return tf.math.mul(x, tf.math.rsqrt(tf.math.add(meanSquare, tf.constant(EPS))));
   }

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The Sudoku MLP-mixer's token mixing (L = 97, D = 512, inner 512), forward and backward, in each layout of
- * {@link TokenMixVariants}. Divide {@code TokenMixVariants.flops()} by the time for GFLOP/s.
+ * {@link TokenMixVariants}, in float32 and with bfloat16 products. Divide {@code TokenMixVariants.flops()} by the time for GFLOP/s.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,11 +33,14 @@ public class TokenMixBenchmark {
   @Param({"8", "32"})
   public int batch;
 
+  @Param({"false", "true"})
+  public boolean bf16;
+
   private TokenMixVariants graph;
 
   @Setup
   public void build() {
-    graph = new TokenMixVariants(layout, batch, 97, 512, 512, Sessions.config());
+    graph = new TokenMixVariants(layout, batch, 97, 512, 512, bf16, Sessions.config());
   }
 
   @Benchmark
