@@ -12,6 +12,7 @@ import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Where;
 import org.tensorflow.types.TBool;
@@ -58,11 +59,15 @@ final class HaltingLoop {
         x.asOutput(), tf.fill(slots, tf.constant(false)).asOutput(), tf.fill(slots, tf.constant(0)).asOutput(),
         tf.fill(slots, tf.constant(0f)).asOutput()));
     List<String> names = new ArrayList<>(params.reads().keySet());
-    names.forEach(n -> init.add(params.get(n).asOutput()));
+    List<Shape> shapes = new ArrayList<>();
+    names.forEach(n -> {
+      init.add(params.get(n).asOutput());
+      shapes.add(params.get(n).shape());
+    });
 
     Output<?>[] out = graph.whileLoop(init.toArray(new Output<?>[0]),
         (g, in, cond) -> cond[0] = anyRunning(Ops.create(g), in),
-        (g, in, body) -> step(Ops.create(g), arch, dims, names, adaptive, in, body),
+        (g, in, body) -> step(Ops.create(g), arch, dims, names, shapes, adaptive, in, body),
         name);
     return new Result(cast(out[Y]), cast(out[Q_HALT]), cast(out[STEPS]));
   }
@@ -73,12 +78,13 @@ final class HaltingLoop {
   }
 
   /** One ACT step for the running slots. */
-  private static void step(Ops tf, ArchConfig arch, ModelDims dims, List<String> names, boolean adaptive,
-      Output<?>[] in, Output<?>[] out) {
+  private static void step(Ops tf, ArchConfig arch, ModelDims dims, List<String> names, List<Shape> shapes,
+      boolean adaptive, Output<?>[] in, Output<?>[] out) {
     System.arraycopy(in, 0, out, 0, in.length); // every variable passes through unless updated below
     Map<String, Operand<TFloat32>> weights = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
-      weights.put(names.get(i), cast(in[WEIGHTS + i]));
+      // Loop variables lose their static shapes; the model code needs them (e.g. to slice the fused gate_up).
+      weights.put(names.get(i), tf.ensureShape(HaltingLoop.<TFloat32>cast(in[WEIGHTS + i]), shapes.get(i)));
     }
     TrmParams p = TrmParams.of(weights);
     TrmModel model = new TrmModel(tf, arch, dims);
