@@ -15,9 +15,9 @@ import org.tensorflow.types.TFloat32;
 final class SwiGlu {
   private SwiGlu() {}
 
+  /** x [N, in], gateUp [2 inter, in], down [in, inter]; {@code inter} comes from the config, not the tensor. */
   static Operand<TFloat32> apply(Ops tf, Precision precision, Operand<TFloat32> x, Operand<TFloat32> gateUp,
-      Operand<TFloat32> down) {
-    int inter = halfRows(gateUp);
+      Operand<TFloat32> down, int inter) {
     Operand<TFloat32> gate = precision.linear(x, rows(tf, gateUp, 0, inter));
     Operand<TFloat32> up = precision.linear(x, rows(tf, gateUp, inter, inter));
     return precision.linear(gatedSilu(tf, gate, up), down);
@@ -31,15 +31,5 @@ final class SwiGlu {
   /** Rows [from, from + count) of a [rows, cols] weight. */
   static Operand<TFloat32> rows(Ops tf, Operand<TFloat32> weight, int from, int count) {
     return tf.slice(weight, tf.constant(new int[] {from, 0}), tf.constant(new int[] {count, -1}));
-  }
-
-  /** Half the first dimension of the fused [2I, in] weight, which must be static. */
-  static int halfRows(Operand<TFloat32> gateUp) {
-    long rows = gateUp.shape().get(0);
-    if (rows <= 0 || rows % 2 != 0) {
-      throw new IllegalArgumentException("gate_up weight needs an even static first dimension, shape "
-          + gateUp.shape());
-    }
-    return (int) (rows / 2);
   }
 }

@@ -16,8 +16,7 @@ final class TokenMixer {
 
   /** h is [B, L, D]; returns [B, L, D]. */
   static Operand<TFloat32> apply(Ops tf, Precision precision, Operand<TFloat32> h, Operand<TFloat32> gateUp,
-      Operand<TFloat32> down, float eps) {
-    int inter = SwiGlu.halfRows(gateUp);
+      Operand<TFloat32> down, int inter, float eps) {
     Operand<TFloat32> gate = precision.batchMatMul(SwiGlu.rows(tf, gateUp, 0, inter), h, false);
     Operand<TFloat32> up = precision.batchMatMul(SwiGlu.rows(tf, gateUp, inter, inter), h, false);
     Operand<TFloat32> out = precision.batchMatMul(down, SwiGlu.gatedSilu(tf, gate, up), false); // [B, L, D]

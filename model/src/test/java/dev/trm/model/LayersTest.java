@@ -61,7 +61,7 @@ class LayersTest {
   void swigluGatesTheFirstHalfAndProjectsDown() {
     // x = [1, 2]; gate_up rows: gate = x0 = 1, up = x1 = 2; down [2, 1] = [[1], [2]].
     Operand<TFloat32> out = SwiGlu.apply(tf, fp32, tf.constant(new float[][] {{1, 2}}),
-        tf.constant(new float[][] {{1, 0}, {0, 1}}), tf.constant(new float[][] {{1}, {2}}));
+        tf.constant(new float[][] {{1, 0}, {0, 1}}), tf.constant(new float[][] {{1}, {2}}), 1);
     double silu1 = 1 / (1 + Math.exp(-1));
     assertThat(run(out)).usingTolerance(1e-6).containsExactly(2 * silu1, 4 * silu1).inOrder();
   }
@@ -101,7 +101,8 @@ class LayersTest {
         expected[i * d + c] = out[i] / Math.sqrt(ms + 1e-5);
       }
     }
-    Operand<TFloat32> out = TokenMixer.apply(tf, fp32, tf.constant(h), tf.constant(gateUp), tf.constant(down), 1e-5f);
+    Operand<TFloat32> out = TokenMixer.apply(tf, fp32, tf.constant(h), tf.constant(gateUp), tf.constant(down), inter,
+        1e-5f);
     assertThat(run(out)).usingTolerance(1e-5).containsExactly(Tensors.toFloats(expected)).inOrder();
   }
 
