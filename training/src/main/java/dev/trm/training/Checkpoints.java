@@ -166,15 +166,7 @@ public final class Checkpoints {
    */
   static void prune(Path checkpointsDir, int keepLast) {
     List<Path> steps = listSteps(checkpointsDir);
-    Path best = null;
-    double bestAccuracy = -1;
-    for (Path p : steps) {
-      double acc = readJson(p.resolve(STATE_FILE), TrainingState.class).exactAccuracy();
-      if (acc > bestAccuracy) {
-        bestAccuracy = acc;
-        best = p;
-      }
-    }
+    Path best = best(checkpointsDir);
     for (int i = 0; i < steps.size() - keepLast; i++) {
       if (!steps.get(i).equals(best)) {
         deleteTree(steps.get(i));

@@ -59,6 +59,10 @@ public final class Trainer {
     PuzzleDataset test = PuzzleDataset.open(dataDir, "test");
     ModelDims dims = new ModelDims(train.metadata().vocabSize(), train.metadata().seqLen(),
         train.metadata().numPuzzleIdentifiers());
+    if (test.metadata().seqLen() != dims.seqLen() || test.metadata().vocabSize() != dims.vocabSize()) {
+      throw new IllegalArgumentException(dataDir + ": test split has seq_len " + test.metadata().seqLen() + " and vocab "
+          + test.metadata().vocabSize() + ", train has " + dims.seqLen() + " and " + dims.vocabSize());
+    }
     int batch = t.getGlobalBatchSize();
     double examplesPerEpoch = train.metadata().totalGroups() * train.metadata().meanPuzzleExamples();
     long totalSteps = (long) (t.getEpochs() * examplesPerEpoch / batch);
