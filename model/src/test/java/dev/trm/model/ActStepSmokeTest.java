@@ -29,6 +29,11 @@ class ActStepSmokeTest {
   }
 
   @Test
+  void withoutPuzzleEmbeddingThereIsNoPrefix() {
+    runOnce(TinyConfigs.tiny(false).setPuzzleEmbNdim(0).build());
+  }
+
+  @Test
   void wrongInputsAreNamed() {
     ArchConfig arch = TinyConfigs.tiny(false).build();
     ModelDims dims = TinyConfigs.TINY_DIMS;
@@ -72,7 +77,12 @@ class ActStepSmokeTest {
           ActStep.Mode.TRAIN, tf.constant(new float[] {0.5f, 0.05f, 0.9f}), tf.constant(new int[] {2, 3, 4}));
       Losses.ActLoss loss = Losses.act(tf, arch, out);
       List<Operand<?>> wrt = new ArrayList<>(params.trainable().values());
-      wrt.add(out.puzzleRows());
+      if (model.shape().hasPuzzleEmbedding()) {
+        wrt.add(out.puzzleRows());
+      } else {
+        assertThat(model.shape().totalLen()).isEqualTo(dims.seqLen());
+        assertThat(out.puzzleRows().shape().get(1)).isEqualTo(0);
+      }
       List<Operand<?>> fetches = new ArrayList<>(List.of(out.logits(), loss.total(), out.next().halted(),
           out.next().steps()));
       tf.gradients(loss.total(), wrt).forEach(fetches::add);
