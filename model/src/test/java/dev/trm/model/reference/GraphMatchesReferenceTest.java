@@ -39,6 +39,11 @@ class GraphMatchesReferenceTest {
   /** fp32 graph against double reference. */
   private static final double TOLERANCE = 1e-4;
   /**
+   * bf16 graph against double reference: bf16 keeps 8 significant bits, and a numpy emulation (bf16 weights, bf16
+   * block inputs and outputs, 30 seeds, these sizes and scales) moves the logits by 0.015 typically, 0.03 at most.
+   */
+  private static final double BF16_TOLERANCE = 0.1;
+  /**
    * Halting and argmax decisions closer than this to their threshold could flip between fp32 and double (the
    * differences seen are about 1e-6, see {@link #randomWeights}); the scenario must not contain any.
    */
@@ -52,7 +57,10 @@ class GraphMatchesReferenceTest {
       "mlp_mixer_none", tiny().setMlpT(true).setPosEncodings(PosEncoding.NONE).setPuzzleEmbLen(0).build(),
       "attention_learned", tiny().setNumHeads(1).setPosEncodings(PosEncoding.LEARNED).setPuzzleEmbNdim(12)
           .setPuzzleEmbLen(0).setLossType(LossType.SOFTMAX_CROSS_ENTROPY).build(),
-      "attention_no_puzzle", tiny().setPuzzleEmbNdim(0).build());
+      "attention_no_puzzle", tiny().setPuzzleEmbNdim(0).build(),
+      "attention_rope_bf16", tiny().setForwardDtype(DType.BFLOAT16).build(),
+      "mlp_mixer_none_bf16", tiny().setMlpT(true).setPosEncodings(PosEncoding.NONE).setPuzzleEmbLen(0)
+          .setForwardDtype(DType.BFLOAT16).build());
 
   private static final Map<String, ActStepGraph> GRAPHS = new LinkedHashMap<>();
   private static final Map<String, Map<String, WeightTensor>> INITIAL = new LinkedHashMap<>();
@@ -173,6 +181,38 @@ class GraphMatchesReferenceTest {
     assertWithMessage("%s halts delayed by exploration", variant).that(delays).isAtLeast(1);
     System.out.printf("GraphMatchesReferenceTest %s: %d halts, %d early on q_halt, %d delayed by exploration; "
         + "max |graph - reference|: %s%n", variant, halts, qHalts, delays, diffs);
+  }
+
+  /**
+   * forward_dtype BFLOAT16 (bf16 matmuls on fp32 master weights): two EVAL steps from a reset stay within bf16 noise
+   * of the reference. A smoke test of the bf16 path: a misplaced cast or a dropped term moves things far more.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"attention_rope_bf16", "mlp_mixer_none_bf16"})
+  void bfloat16StaysWithinBf16NoiseOfReference(String variant) {
+    ActStepGraph graph = GRAPHS.get(variant);
+    ReferenceTrm trm = new ReferenceTrm(VARIANTS.get(variant), DIMS, graph.weights());
+    ReferenceActStep act = new ReferenceActStep(trm);
+    Random random = new Random(variant.hashCode());
+    ReferenceActStep.Carry carry = ReferenceActStep.initialCarry(trm.dims(), BATCH);
+    Diffs diffs = new Diffs();
+    for (int step = 0; step < 2; step++) {
+      ReferenceActStep.Batch batch = randomBatch(random, step);
+      ReferenceActStep.Output ref = act.step(carry, batch, ReferenceActStep.Mode.EVAL, null, null);
+      ActStepGraph.Step got = graph.run(ReferenceActStep.Mode.EVAL, carry, batch, new double[BATCH], new int[BATCH]);
+      diffs.note("logits", MaxAbsDiff.of(got.out().logits(), ref.logits()));
+      diffs.note("q_halt", MaxAbsDiff.of(got.out().qHalt(), ref.qHalt()));
+      diffs.note("carry z_H", MaxAbsDiff.of(got.out().next().zH(), ref.next().zH()));
+      diffs.note("carry z_L", MaxAbsDiff.of(got.out().next().zL(), ref.next().zL()));
+      diffs.assertWithin(BF16_TOLERANCE, variant + " step " + step);
+      assertWithMessage("%s step %s halted", variant, step).that(got.out().next().halted())
+          .isEqualTo(ref.next().halted());
+      carry = float32(ref.next());
+    }
+    // ...and bf16 is really in use: an fp32 graph would agree to about 1e-6.
+    assertWithMessage("%s: logits as close as fp32, is forward_dtype ignored?", variant).that(diffs.max("logits"))
+        .isGreaterThan(TOLERANCE);
+    System.out.printf("GraphMatchesReferenceTest %s: max |graph - reference|: %s%n", variant, diffs);
   }
 
   /** Names, order and shapes of WeightNames.specs against the reference's own derivation, small and paper sizes. */
@@ -306,6 +346,10 @@ class GraphMatchesReferenceTest {
 
     void note(String output, double diff) {
       max.merge(output, diff, Math::max);
+    }
+
+    double max(String output) {
+      return max.get(output);
     }
 
     void assertWithin(double tolerance, String where) {
