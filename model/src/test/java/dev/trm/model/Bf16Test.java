@@ -6,35 +6,14 @@ import dev.trm.model.config.ArchConfig;
 import dev.trm.model.config.DType;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /** forward_dtype BFLOAT16: bf16 matmuls on fp32 master weights run, differentiate, and stay close to fp32. */
-class Bf16Test {
-  private static Graph graph;
-  private static Session session;
-  private static Ops tf;
-
-  @BeforeAll
-  static void open() {
-    graph = new Graph();
-    session = new Session(graph);
-    tf = Ops.create(graph);
-  }
-
-  @AfterAll
-  static void close() {
-    session.close();
-    graph.close();
-  }
-
+class Bf16Test extends SharedGraphTest {
   @Test
   void attention() {
     compare(TinyConfigs.tiny(false).setHiddenSize(32).setPuzzleEmbNdim(32).build());

@@ -9,13 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -24,24 +20,8 @@ import org.tensorflow.types.TFloat32;
  * With T = 1 the differentiable cycle is the whole step, so the gradient is the true derivative. Weights have their
  * init scale (the loss is too sharp for float32 differences with larger ones); eps = 1e-3.
  */
-class GradientCheckTest {
+class GradientCheckTest extends SharedGraphTest {
   private static final ModelDims DIMS = TinyConfigs.TINY_DIMS;
-  private static Graph graph;
-  private static Session session;
-  private static Ops tf;
-
-  @BeforeAll
-  static void open() {
-    graph = new Graph();
-    session = new Session(graph);
-    tf = Ops.create(graph);
-  }
-
-  @AfterAll
-  static void close() {
-    session.close();
-    graph.close();
-  }
 
   @Test
   void attentionWithRope() {

@@ -4,10 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 
 import dev.trm.model.config.LossType;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -15,7 +12,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /** The ACT loss head (spec §2.3-§2.4) against hand computations. */
-class LossesTest {
+class LossesTest extends SharedGraphTest {
   // B = 3, S = 2, V = 3. Slot 0 is exactly right; slot 1 gets its only valid token wrong; slot 2 has no valid label.
   private static final float[][][] LOGITS = {
       {{1, -1, 0}, {0.5f, 2, -2}},
@@ -23,23 +20,6 @@ class LossesTest {
       {{1, 2, 3}, {3, 2, 1}}};
   private static final int[][] LABELS = {{0, 1}, {1, -100}, {-100, -100}};
   private static final float[] Q_HALT = {0.3f, -0.2f, 1.5f};
-
-  private static Graph graph;
-  private static Session session;
-  private static Ops tf;
-
-  @BeforeAll
-  static void open() {
-    graph = new Graph();
-    session = new Session(graph);
-    tf = Ops.create(graph);
-  }
-
-  @AfterAll
-  static void close() {
-    session.close();
-    graph.close();
-  }
 
   private static Losses.ActLoss loss(LossType type, boolean[] halted) {
     return Losses.act(tf, type, tf.constant(LOGITS), tf.constant(LABELS), tf.constant(Q_HALT),

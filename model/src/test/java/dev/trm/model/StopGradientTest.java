@@ -7,10 +7,7 @@ import dev.trm.model.config.ArchConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -26,25 +23,9 @@ import org.tensorflow.types.TFloat32;
  * that computes the T-1 no-grad cycles first and feeds their outputs in as constants; nothing reaches H_init,
  * L_init or the carry, and the new carry is detached.
  */
-class StopGradientTest {
+class StopGradientTest extends SharedGraphTest {
   private static final int B = 2;
   private static final ModelDims DIMS = TinyConfigs.TINY_DIMS;
-  private static Graph graph;
-  private static Session session;
-  private static Ops tf;
-
-  @BeforeAll
-  static void open() {
-    graph = new Graph();
-    session = new Session(graph);
-    tf = Ops.create(graph);
-  }
-
-  @AfterAll
-  static void close() {
-    session.close();
-    graph.close();
-  }
 
   @Test
   void attention() {
