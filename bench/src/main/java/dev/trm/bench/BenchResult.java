@@ -11,6 +11,7 @@ import java.util.Map;
  * run, graph build time and peak memory.
  *
  * @param config the config's name
+ * @param forwardDtype the matmul precision ({@code FLOAT32} or {@code BFLOAT16})
  * @param batch examples per step
  * @param mode {@code train} or {@code infer}
  * @param examplesPerS examples (puzzles) per second: batch / median step time
@@ -22,7 +23,7 @@ import java.util.Map;
  * @param loadAverage the 1-minute load average when the run ended (the machine is shared)
  */
 public record BenchResult(
-    String config, int batch, String mode, double examplesPerS, double gflopPerExample, double peakGflopsPerS,
+    String config, String forwardDtype, int batch, String mode, double examplesPerS, double gflopPerExample, double peakGflopsPerS,
     double graphBuildS, long peakRssBytes, SavedModelThroughput savedModel, double loadAverage) {
 
   /**
@@ -57,6 +58,7 @@ public record BenchResult(
     json.put("graph_build_s", graphBuildS);
     json.put("peak_rss_bytes", peakRssBytes);
     json.put("config", config);
+    json.put("forward_dtype", forwardDtype);
     json.put("batch", batch);
     json.put("mode", mode);
     json.put("load_average", loadAverage);
@@ -79,8 +81,8 @@ public record BenchResult(
   /** A few aligned lines for a human. */
   public String toText() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "config %s, batch %d, mode %s (load average %.2f)%n",
-        config, batch, mode, loadAverage));
+    out.append(String.format(Locale.ROOT, "config %s (%s), batch %d, mode %s (load average %.2f)%n",
+        config, forwardDtype, batch, mode, loadAverage));
     out.append(line("in-process", examplesPerS));
     if (savedModel != null) {
       out.append(line("SavedModel", savedModel.examplesPerS()));

@@ -59,10 +59,11 @@ public final class TrmBench {
         probe.run(batch); // the first run pays for Grappler and oneDNN's kernel creation
         log.println("profile of the forward and backward pass (optimizer and EMA excluded):");
         log.print(probe.profile(batch).toText(20));
+        log.flush(); // print() does not flush an auto-flushing PrintWriter
       }
     }
-    return new BenchResult(r.config().getName(), r.batch(), "train", examplesPerS, flopsPerExample / 1e9, peak,
-        buildS, rss, null, loadAverage());
+    return new BenchResult(r.config().getName(), dtype(r), r.batch(), "train", examplesPerS, flopsPerExample / 1e9,
+        peak, buildS, rss, null, loadAverage());
   }
 
   private static BenchResult infer(BenchRequest r, Batch batch, double flopsPerExample, double peak,
@@ -82,12 +83,13 @@ public final class TrmBench {
       if (r.profile()) {
         log.println("profile of the first ACT step:");
         log.print(graph.profileFirstStep(batch).toText(20));
+        log.flush(); // print() does not flush an auto-flushing PrintWriter
       }
     }
     long rss = PeakMemory.peakRssBytes();
     BenchResult.SavedModelThroughput saved = savedModel(r, batch, log);
-    return new BenchResult(r.config().getName(), r.batch(), "infer", examplesPerS, flopsPerExample / 1e9, peak,
-        buildS, rss, saved, loadAverage());
+    return new BenchResult(r.config().getName(), dtype(r), r.batch(), "infer", examplesPerS, flopsPerExample / 1e9,
+        peak, buildS, rss, saved, loadAverage());
   }
 
   /** The same inference through a SavedModel: {@code --saved-model}, or a fresh export to a temporary directory. */
@@ -125,6 +127,10 @@ public final class TrmBench {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
     }
+  }
+
+  private static String dtype(BenchRequest r) {
+    return r.config().getArch().getForwardDtype().name();
   }
 
   private static double secondsSince(long startNanos) {

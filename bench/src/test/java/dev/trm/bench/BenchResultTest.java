@@ -12,7 +12,7 @@ class BenchResultTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final BenchResult TRAIN =
-      new BenchResult("sudoku-mlp", 8, "train", 4.0, 42.7, 200.0, 12.5, 3_000_000_000L, null, 0.4);
+      new BenchResult("sudoku-mlp", "FLOAT32", 8, "train", 4.0, 42.7, 200.0, 12.5, 3_000_000_000L, null, 0.4);
 
   @Test
   void jsonIsOneObjectWithTheIssuesKeys() throws Exception {
@@ -30,12 +30,13 @@ class BenchResultTest {
     assertThat(json.get("config").asText()).isEqualTo("sudoku-mlp");
     assertThat(json.get("batch").asInt()).isEqualTo(8);
     assertThat(json.get("mode").asText()).isEqualTo("train");
+    assertThat(json.get("forward_dtype").asText()).isEqualTo("FLOAT32");
     assertThat(json.has("saved_model")).isFalse();
   }
 
   @Test
   void inferJsonNestsTheSavedModelRun() throws Exception {
-    BenchResult infer = new BenchResult("sudoku-mlp", 8, "infer", 0.5, 410.1, 200.0, 20.0, 1L,
+    BenchResult infer = new BenchResult("sudoku-mlp", "BFLOAT16", 8, "infer", 0.5, 410.1, 200.0, 20.0, 1L,
         new BenchResult.SavedModelThroughput(0.25, 3.0, 2L << 30), 0.2);
     JsonNode saved = JSON.readTree(infer.toJson()).get("saved_model");
     assertThat(saved.get("examples_per_s").asDouble()).isEqualTo(0.25);
@@ -47,6 +48,7 @@ class BenchResultTest {
   @Test
   void textShowsThroughputAndFraction() {
     String text = TRAIN.toText();
+    assertThat(text).contains("sudoku-mlp (FLOAT32), batch 8, mode train");
     assertThat(text).contains("4.000 examples/s");
     assertThat(text).contains("170.8 GFLOP/s");
     assertThat(text).contains("85.4% of peak");

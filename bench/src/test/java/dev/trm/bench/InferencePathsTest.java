@@ -23,7 +23,7 @@ class InferencePathsTest {
     Batch batch = SyntheticBatch.of(DIMS, 2, 7);
     int[] inProcess;
     try (InProcessInference graph = InProcessInference.create(config, DIMS, 2, Sessions.config())) {
-      assertThat(graph.actSteps()).isEqualTo(16);
+      assertThat(graph.actSteps()).isEqualTo(config.getArch().getHaltMaxSteps());
       inProcess = graph.run(batch);
     }
     // Both start from the config's seeded initial weights.

@@ -6,6 +6,7 @@ import dev.trm.bench.BenchResult;
 import dev.trm.bench.TrmBench;
 import dev.trm.model.ModelDims;
 import dev.trm.model.config.ConfigLoader;
+import dev.trm.model.config.DType;
 import dev.trm.model.config.TrmConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -54,6 +55,10 @@ public final class BenchCommand implements Callable<Integer> {
           + "Sudoku-Extreme is 11,81,1).")
   String dims;
 
+  @Option(names = "--forward-dtype", paramLabel = "FLOAT32|BFLOAT16",
+      description = "Override the config's arch.forward_dtype (the paper configs say BFLOAT16, the official default).")
+  DType forwardDtype;
+
   @Option(names = "--profile", description = "Also print where one step's time goes, op type by op type (stderr).")
   boolean profile;
 
@@ -65,6 +70,10 @@ public final class BenchCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("--mode must be train or infer, got '" + mode + "'");
     };
     TrmConfig trmConfig = ConfigLoader.load(config);
+    if (forwardDtype != null) {
+      trmConfig = trmConfig.toBuilder()
+          .setArch(trmConfig.getArch().toBuilder().setForwardDtype(forwardDtype)).build();
+    }
     ModelDims modelDims = dims != null ? BenchDims.parse(dims) : BenchDims.fromDataset(trmConfig, Path.of(""));
     int timedRuns = runs != null ? runs : benchMode == BenchRequest.Mode.TRAIN ? 5 : 3;
     BenchRequest request = new BenchRequest(trmConfig, modelDims, batch, benchMode, warmup, timedRuns, savedModel,
