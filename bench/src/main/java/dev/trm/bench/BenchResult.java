@@ -21,10 +21,14 @@ import java.util.Map;
  * @param peakRssBytes peak resident memory of the process ({@link PeakMemory})
  * @param savedModel infer mode: the same 16 ACT steps through the exported SavedModel; null in train mode
  * @param loadAverage the 1-minute load average when the run ended (the machine is shared)
+ * @param stealFraction the share of CPU time the hypervisor gave to other guests while the bench ran
+ *     ({@link CpuTimes}); above a few percent the numbers measure a neighbour as much as the code
+ * @param cpu the machine ({@link CpuModel})
  */
 public record BenchResult(
     String config, String forwardDtype, int batch, String mode, double examplesPerS, double gflopPerExample, double peakGflopsPerS,
-    double graphBuildS, long peakRssBytes, SavedModelThroughput savedModel, double loadAverage) {
+    double graphBuildS, long peakRssBytes, SavedModelThroughput savedModel, double loadAverage, double stealFraction,
+    String cpu) {
 
   /**
    * Inference through a SavedModel.
@@ -62,6 +66,8 @@ public record BenchResult(
     json.put("batch", batch);
     json.put("mode", mode);
     json.put("load_average", loadAverage);
+    json.put("steal_fraction", stealFraction);
+    json.put("cpu", cpu);
     if (savedModel != null) {
       Map<String, Object> saved = new LinkedHashMap<>();
       saved.put("examples_per_s", savedModel.examplesPerS());
@@ -81,8 +87,9 @@ public record BenchResult(
   /** A few aligned lines for a human. */
   public String toText() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "config %s (%s), batch %d, mode %s (load average %.2f)%n",
-        config, forwardDtype, batch, mode, loadAverage));
+    out.append(String.format(Locale.ROOT, "config %s (%s), batch %d, mode %s (load average %.2f, %.1f%% of CPU time"
+        + " stolen)%n", config, forwardDtype, batch, mode, loadAverage, 100 * stealFraction));
+    out.append("  cpu                ").append(cpu).append('\n');
     out.append(line("in-process", examplesPerS));
     if (savedModel != null) {
       out.append(line("SavedModel", savedModel.examplesPerS()));

@@ -28,17 +28,18 @@ public final class TrmBench {
   /** Runs {@code request}; progress and the optional profile go to {@code log}. */
   public static BenchResult run(BenchRequest request, PrintWriter log) {
     TrmShape shape = TrmShape.of(request.config().getArch(), request.dims());
+    CpuTimes cpuAtStart = CpuTimes.read();
     log.println("measuring the fp32 matmul peak (" + MatmulPeak.CHAIN + " x " + MatmulPeak.SIZE + "^2 MatMuls)");
     double peak = MatmulPeak.measureGflops(Sessions.config(), 2, PEAK_RUNS);
     log.printf(Locale.ROOT, "peak %.1f GFLOP/s%n", peak);
     Batch batch = SyntheticBatch.of(request.dims(), request.batch(), BATCH_SEED);
     FlopCounter flops = FlopCounter.of(shape);
     return request.mode() == BenchRequest.Mode.TRAIN
-        ? train(request, batch, flops.trainStep(), peak, log)
-        : infer(request, batch, flops.inference(shape.haltMaxSteps()), peak, log);
+        ? train(request, batch, flops.trainStep(), peak, cpuAtStart, log)
+        : infer(request, batch, flops.inference(shape.haltMaxSteps()), peak, cpuAtStart, log);
   }
 
-  private static BenchResult train(BenchRequest r, Batch batch, double flopsPerExample, double peak,
+  private static BenchResult train(BenchRequest r, Batch batch, double flopsPerExample, double peak, CpuTimes cpuAtStart,
       PrintWriter log) {
     log.println("building the training step graph (batch " + r.batch() + ")");
     PeakMemory.reset();
@@ -63,10 +64,11 @@ public final class TrmBench {
       }
     }
     return new BenchResult(r.config().getName(), dtype(r), r.batch(), "train", examplesPerS, flopsPerExample / 1e9,
-        peak, buildS, rss, null, loadAverage());
+        peak, buildS, rss, null, loadAverage(),
+        CpuTimes.read().stealFractionSince(cpuAtStart), CpuModel.read().toString());
   }
 
-  private static BenchResult infer(BenchRequest r, Batch batch, double flopsPerExample, double peak,
+  private static BenchResult infer(BenchRequest r, Batch batch, double flopsPerExample, double peak, CpuTimes cpuAtStart,
       PrintWriter log) {
     log.println("building the inference graph (batch " + r.batch() + ")");
     PeakMemory.reset();
@@ -89,7 +91,8 @@ public final class TrmBench {
     long rss = PeakMemory.peakRssBytes();
     BenchResult.SavedModelThroughput saved = savedModel(r, batch, log);
     return new BenchResult(r.config().getName(), dtype(r), r.batch(), "infer", examplesPerS, flopsPerExample / 1e9,
-        peak, buildS, rss, saved, loadAverage());
+        peak, buildS, rss, saved, loadAverage(),
+        CpuTimes.read().stealFractionSince(cpuAtStart), CpuModel.read().toString());
   }
 
   /** The same inference through a SavedModel: {@code --saved-model}, or a fresh export to a temporary directory. */

@@ -12,7 +12,8 @@ class BenchResultTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final BenchResult TRAIN =
-      new BenchResult("sudoku-mlp", "FLOAT32", 8, "train", 4.0, 42.7, 200.0, 12.5, 3_000_000_000L, null, 0.4);
+      new BenchResult("sudoku-mlp", "FLOAT32", 8, "train", 4.0, 42.7, 200.0, 12.5, 3_000_000_000L, null, 0.4,
+          0.03, "Test CPU, 2 logical CPUs, AMX-BF16");
 
   @Test
   void jsonIsOneObjectWithTheIssuesKeys() throws Exception {
@@ -31,13 +32,15 @@ class BenchResultTest {
     assertThat(json.get("batch").asInt()).isEqualTo(8);
     assertThat(json.get("mode").asText()).isEqualTo("train");
     assertThat(json.get("forward_dtype").asText()).isEqualTo("FLOAT32");
+    assertThat(json.get("steal_fraction").asDouble()).isEqualTo(0.03);
+    assertThat(json.get("cpu").asText()).contains("AMX-BF16");
     assertThat(json.has("saved_model")).isFalse();
   }
 
   @Test
   void inferJsonNestsTheSavedModelRun() throws Exception {
     BenchResult infer = new BenchResult("sudoku-mlp", "BFLOAT16", 8, "infer", 0.5, 410.1, 200.0, 20.0, 1L,
-        new BenchResult.SavedModelThroughput(0.25, 3.0, 2L << 30), 0.2);
+        new BenchResult.SavedModelThroughput(0.25, 3.0, 2L << 30), 0.2, 0, "cpu");
     JsonNode saved = JSON.readTree(infer.toJson()).get("saved_model");
     assertThat(saved.get("examples_per_s").asDouble()).isEqualTo(0.25);
     assertThat(saved.get("gflops_per_s").asDouble()).isWithin(1e-9).of(102.525);
@@ -53,5 +56,6 @@ class BenchResultTest {
     assertThat(text).contains("170.8 GFLOP/s");
     assertThat(text).contains("85.4% of peak");
     assertThat(text).contains("2861.0 MiB");
+    assertThat(text).contains("3.0% of CPU time stolen");
   }
 }

@@ -1,44 +1,50 @@
 package dev.trm.model;
 
+import dev.trm.model.config.PosEncoding;
+import java.util.List;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Split;
+import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
 
 /**
  * Non-causal multi-head self-attention without mask or biases: fused qkv projection (columns [q heads | k heads |
  * v heads]), RoPE on q and k, softmax(q k^T / sqrt(head_dim)) v, output projection (spec §1.4).
+ *
+ * <p>The projections follow the compute dtype; the two small products inside (scores and values, about 5% of the
+ * FLOPs) stay fp32 whatever it is: TensorFlow's CPU BatchMatMul has no oneDNN kernel for them, and its generic
+ * bfloat16 kernel is about half as fast as the float32 one (TokenMixVariants, LEFT_BATCHED).
  */
 final class Attention {
   private final Ops tf;
   private final Precision precision;
   private final TrmShape shape;
-  private final Rope rope; // null without RoPE
+  private final Rope ropeQ; // scales by 1/sqrt(head_dim) too; both null without RoPE
+  private final Rope ropeK;
+  private final float scale;
 
-  Attention(Ops tf, Precision precision, TrmShape shape, Rope rope) {
+  Attention(Ops tf, Precision precision, TrmShape shape) {
     this.tf = tf;
     this.precision = precision;
     this.shape = shape;
-    this.rope = rope;
+    this.scale = (float) (1 / Math.sqrt(shape.headDim()));
+    boolean rope = shape.pos() == PosEncoding.ROPE;
+    this.ropeQ = rope ? new Rope(tf, shape.totalLen(), shape.headDim(), shape.ropeTheta(), scale) : null;
+    this.ropeK = rope ? new Rope(tf, shape.totalLen(), shape.headDim(), shape.ropeTheta()) : null;
   }
 
   /** h is [N = B*L, D]; returns [N, D]. */
   Operand<TFloat32> apply(Operand<TFloat32> h, Operand<TFloat32> qkvWeight, Operand<TFloat32> outWeight) {
-    int heads = shape.heads();
     Operand<TFloat32> qkv = tf.reshape(precision.linear(h, qkvWeight),
-        tf.constant(new int[] {-1, shape.totalLen(), 3 * heads, shape.headDim()}));
-    qkv = tf.linalg.transpose(qkv, tf.constant(new int[] {0, 2, 1, 3})); // [B, 3H, L, hd]
-    Split<TFloat32> parts = tf.split(tf.constant(1), qkv, 3L);
-    Operand<TFloat32> q = parts.output().get(0);
-    Operand<TFloat32> k = parts.output().get(1);
-    Operand<TFloat32> v = parts.output().get(2);
-    if (rope != null) {
-      q = rope.apply(q);
-      k = rope.apply(k);
-    }
-    q = tf.math.mul(q, tf.constant((float) (1 / Math.sqrt(shape.headDim()))));
-    Operand<TFloat32> probs = tf.nn.softmax(precision.batchMatMul(q, k, true)); // [B, H, L, L]
-    Operand<TFloat32> out = tf.linalg.transpose(precision.batchMatMul(probs, v, false),
+        tf.constant(new int[] {-1, shape.totalLen(), 3, shape.heads(), shape.headDim()}));
+    // [3, B, H, L, hd]: unstacking the leading axis hands out views, no copies.
+    List<Output<TFloat32>> parts = tf.unstack(tf.linalg.transpose(qkv, tf.constant(new int[] {2, 0, 3, 1, 4})), 3L)
+        .output();
+    Operand<TFloat32> q = ropeQ != null ? ropeQ.apply(parts.get(0)) : tf.math.mul(parts.get(0), tf.constant(scale));
+    Operand<TFloat32> k = ropeK != null ? ropeK.apply(parts.get(1)) : parts.get(1);
+    Operand<TFloat32> probs = tf.nn.softmax(tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true)));
+    Operand<TFloat32> out = tf.linalg.transpose(tf.train.batchMatMul(probs, parts.get(2), TFloat32.class),
         tf.constant(new int[] {0, 2, 1, 3})); // [B, L, H, hd]
     return precision.linear(tf.reshape(out, tf.constant(new int[] {-1, shape.hidden()})), outWeight);
   }

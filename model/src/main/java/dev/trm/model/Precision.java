@@ -4,7 +4,6 @@ import dev.trm.model.config.DType;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.linalg.MatMul;
-import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 
@@ -28,15 +27,6 @@ final class Precision {
       return tf.linalg.matMul(x, weight, MatMul.transposeB(true));
     }
     return toFloat(tf.linalg.matMul(toBf16(x), toBf16(weight), MatMul.transposeB(true)));
-  }
-
-  /** Batched (broadcasting) a [..., m, k] times b [..., k, n], or b transposed when {@code adjY}. */
-  Operand<TFloat32> batchMatMul(Operand<TFloat32> a, Operand<TFloat32> b, boolean adjY) {
-    BatchMatMul.Options adj = BatchMatMul.adjY(adjY);
-    if (!bf16) {
-      return tf.train.batchMatMul(a, b, TFloat32.class, adj);
-    }
-    return toFloat(tf.train.batchMatMul(toBf16(a), toBf16(b), TBfloat16.class, adj));
   }
 
   private Operand<TBfloat16> toBf16(Operand<TFloat32> x) {

@@ -15,11 +15,11 @@ public final class ReasoningNet {
   private final Precision precision;
   private final Attention attention; // null for the MLP-mixer
 
-  ReasoningNet(Ops tf, TrmShape shape, Precision precision, Rope rope) {
+  ReasoningNet(Ops tf, TrmShape shape, Precision precision) {
     this.tf = tf;
     this.shape = shape;
     this.precision = precision;
-    this.attention = shape.mlpT() ? null : new Attention(tf, precision, shape, rope);
+    this.attention = shape.mlpT() ? null : new Attention(tf, precision, shape);
   }
 
   /** f(h, injection); both [B*L, D]. The injection is added once, before the first layer. */

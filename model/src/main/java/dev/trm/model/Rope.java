@@ -1,25 +1,41 @@
 package dev.trm.model;
 
-import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Split;
 import org.tensorflow.types.TFloat32;
 
 /**
  * Rotary position embedding in the rotate-half (GPT-NeoX) layout over positions 0..L-1 (prefix slots first, then
  * the grid row-major): x * cos + rotate_half(x) * sin, with rotate_half([a, b]) = [-b, a] (spec §1.3).
+ *
+ * <p>rotate_half(x) * sin is computed as roll(x, half) * [-sin | sin]: one Roll instead of split, negate and concat
+ * (three copies forward and three backward). An optional constant {@code scale} is folded into the tables, so the
+ * attention's 1/sqrt(head_dim) on q costs nothing.
  */
 final class Rope {
   private final Ops tf;
-  private final Operand<TFloat32> cos; // [L, headDim]
-  private final Operand<TFloat32> sin;
+  private final int half;
+  private final Operand<TFloat32> cos; // [L, headDim], times scale
+  private final Operand<TFloat32> signedSin; // [L, headDim]: -sin on the first half, +sin on the second, times scale
 
   Rope(Ops tf, int positions, int headDim, float theta) {
+    this(tf, positions, headDim, theta, 1f);
+  }
+
+  Rope(Ops tf, int positions, int headDim, float theta, float scale) {
     this.tf = tf;
+    this.half = headDim / 2;
     float[][][] tables = tables(positions, headDim, theta);
-    this.cos = tf.constant(tables[0]);
-    this.sin = tf.constant(tables[1]);
+    float[][] cos = tables[0];
+    float[][] signedSin = tables[1];
+    for (int pos = 0; pos < positions; pos++) {
+      for (int i = 0; i < headDim; i++) {
+        cos[pos][i] *= scale;
+        signedSin[pos][i] *= i < half ? -scale : scale;
+      }
+    }
+    this.cos = tf.constant(cos);
+    this.signedSin = tf.constant(signedSin);
   }
 
   /**
@@ -44,11 +60,9 @@ final class Rope {
     return new float[][][] {cos, sin};
   }
 
-  /** Rotates x [..., L, headDim]. */
+  /** Rotates (and scales) x [..., L, headDim]. */
   Operand<TFloat32> apply(Operand<TFloat32> x) {
-    Split<TFloat32> halves = tf.split(tf.constant(-1), x, 2L);
-    Operand<TFloat32> rotated = tf.concat(
-        List.of(tf.math.neg(halves.output().get(1)), halves.output().get(0)), tf.constant(-1));
-    return tf.math.add(tf.math.mul(x, cos), tf.math.mul(rotated, sin));
+    Operand<TFloat32> swapped = tf.roll(x, tf.constant(half), tf.constant(-1)); // [b, a]
+    return tf.math.add(tf.math.mul(x, cos), tf.math.mul(swapped, signedSin));
   }
 }

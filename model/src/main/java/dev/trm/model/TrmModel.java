@@ -26,10 +26,8 @@ public final class TrmModel {
     this.tf = tf;
     this.arch = arch;
     this.shape = TrmShape.of(arch, dims);
-    Rope rope = shape.pos() == PosEncoding.ROPE
-        ? new Rope(tf, shape.totalLen(), shape.headDim(), shape.ropeTheta()) : null;
     this.precision = new Precision(tf, arch.getForwardDtype());
-    this.net = new ReasoningNet(tf, shape, precision, rope);
+    this.net = new ReasoningNet(tf, shape, precision);
     this.reasoner = new RecursiveReasoner(tf, net, shape.hCycles(), shape.lCycles());
   }
 

@@ -118,6 +118,17 @@ class LayersTest {
   }
 
   @Test
+  void ropeFoldsItsScaleIntoTheTables() {
+    Operand<TFloat32> x = tf.constant(new float[][] {{1, -2, 3, 5}, {7, 2, -3, 4}, {0.5f, 1, 2, -1}});
+    float[] plain = run(new Rope(tf, 3, 4, 100).apply(x));
+    float[] scaled = run(new Rope(tf, 3, 4, 100, 0.25f).apply(x));
+    for (int i = 0; i < plain.length; i++) {
+      plain[i] *= 0.25f;
+    }
+    assertThat(scaled).usingTolerance(1e-6).containsExactly(plain).inOrder();
+  }
+
+  @Test
   void attentionMatchesAHandComputation() {
     // D = 4, 2 heads of 2, L = 3, one sequence, no RoPE; random weights.
     int l = 3, d = 4, heads = 2, hd = 2;
@@ -167,7 +178,7 @@ class LayersTest {
         }
       }
     }
-    Operand<TFloat32> out = new Attention(tf, fp32, shape, null).apply(tf.constant(h), tf.constant(wqkv),
+    Operand<TFloat32> out = new Attention(tf, fp32, shape).apply(tf.constant(h), tf.constant(wqkv),
         tf.constant(wo));
     assertThat(run(out)).usingTolerance(1e-5).containsExactly(Tensors.toFloats(expected)).inOrder();
   }
