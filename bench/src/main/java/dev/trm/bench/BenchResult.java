@@ -17,6 +17,7 @@ import java.util.Map;
  * @param examplesPerS examples (puzzles) per second: batch / median step time
  * @param gflopPerExample analytic GFLOP per example ({@link FlopCounter})
  * @param peakGflopsPerS the fp32 matmul peak measured in this run ({@link MatmulPeak})
+ * @param ceilingGflopsPerS the step's own weight products timed alone, in its forward dtype ({@link MatmulCeiling})
  * @param graphBuildS seconds to build the graph (Java op construction, before the first run)
  * @param peakRssBytes peak resident memory of the process ({@link PeakMemory})
  * @param savedModel infer mode: the same 16 ACT steps through the exported SavedModel; null in train mode
@@ -27,7 +28,7 @@ import java.util.Map;
  */
 public record BenchResult(
     String config, String forwardDtype, int batch, String mode, double examplesPerS, double gflopPerExample, double peakGflopsPerS,
-    double graphBuildS, long peakRssBytes, SavedModelThroughput savedModel, double loadAverage, double stealFraction,
+    double ceilingGflopsPerS, double graphBuildS, long peakRssBytes, SavedModelThroughput savedModel, double loadAverage, double stealFraction,
     String cpu) {
 
   /**
@@ -59,6 +60,8 @@ public record BenchResult(
     json.put("gflops_per_s", gflopsPerS());
     json.put("peak_gflops_per_s", peakGflopsPerS);
     json.put("fraction_of_peak", fractionOfPeak());
+    json.put("matmul_ceiling_gflops_per_s", ceilingGflopsPerS);
+    json.put("fraction_of_ceiling", gflopsPerS() / ceilingGflopsPerS);
     json.put("graph_build_s", graphBuildS);
     json.put("peak_rss_bytes", peakRssBytes);
     json.put("config", config);
@@ -98,6 +101,8 @@ public record BenchResult(
     }
     out.append(String.format(Locale.ROOT, "  GFLOP per example  %8.3f%n", gflopPerExample));
     out.append(String.format(Locale.ROOT, "  matmul peak        %8.1f GFLOP/s (fp32, measured now)%n", peakGflopsPerS));
+    out.append(String.format(Locale.ROOT, "  matmul ceiling     %8.1f GFLOP/s (this step's weight products alone, %s): the"
+        + " step runs at %.1f%% of it%n", ceilingGflopsPerS, forwardDtype, 100 * gflopsPerS() / ceilingGflopsPerS));
     out.append(String.format(Locale.ROOT, "  graph build        %8.2f s%n", graphBuildS));
     out.append(String.format(Locale.ROOT, "  peak RSS           %8.1f MiB%n", peakRssBytes / (1024.0 * 1024.0)));
     return out.toString();

@@ -26,9 +26,8 @@ import org.tensorflow.types.TInt32;
  * An experiment, not the trainer: the forward and backward pass of one training ACT step (every slot freshly reset,
  * loss, gradients of all trainable weights and of the puzzle rows), under a session config of our choosing.
  *
- * <p>It exists to see where a training step's time goes ({@link StepProfile}) and to try session settings, which
- * {@code TrainStepGraph} keeps to itself. It fetches the global gradient norm: a value that needs the whole backward
- * pass (Grappler would prune a bare target, TF-JAVA-NOTES §1.7). The optimizer, EMA and carry updates are left
+ * <p>It exists to try session settings, which {@code TrainStepGraph} keeps to itself. It fetches the global
+ * gradient norm: a value that needs the whole backward pass (Grappler would prune a bare target, TF-JAVA-NOTES §1.7). The optimizer, EMA and carry updates are left
  * out; the difference to the full step's time is their cost.
  */
 public final class GradientStepGraph implements AutoCloseable {
@@ -82,13 +81,6 @@ public final class GradientStepGraph implements AutoCloseable {
   public float run(Batch batch) {
     try (Fed fed = new Fed(batch); Result r = fed.runner().fetch(gradNorm).run()) {
       return ((TFloat32) r.get(0)).getFloat();
-    }
-  }
-
-  /** Runs forward and backward once with FULL_TRACE. */
-  public StepProfile profile(Batch batch) {
-    try (Fed fed = new Fed(batch)) {
-      return StepProfile.trace(fed.runner().fetch(gradNorm));
     }
   }
 

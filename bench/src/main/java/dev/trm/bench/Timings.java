@@ -41,6 +41,11 @@ public record Timings(double[] seconds) {
     return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
+  /** The shortest run time in seconds. */
+  public double fastest() {
+    return Arrays.stream(seconds).min().orElseThrow();
+  }
+
   @Override
   public double[] seconds() {
     return seconds.clone();

@@ -2,6 +2,7 @@ package dev.trm.bench;
 
 import dev.trm.datasets.Batch;
 import dev.trm.model.TrmShape;
+import dev.trm.model.config.DType;
 import dev.trm.training.Sessions;
 import dev.trm.training.TrainStepGraph;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -53,18 +55,16 @@ public final class TrmBench {
       Timings timings = Timings.measure(r.warmup(), r.runs(), () -> graph.step(batch));
       log.println("step seconds: " + timings);
       examplesPerS = r.batch() / timings.median();
-    }
-    long rss = PeakMemory.peakRssBytes();
-    if (r.profile()) {
-      try (GradientStepGraph probe = GradientStepGraph.create(r.config(), r.dims(), r.batch(), Sessions.config())) {
-        probe.run(batch); // the first run pays for Grappler and oneDNN's kernel creation
-        log.println("profile of the forward and backward pass (optimizer and EMA excluded):");
-        log.print(probe.profile(batch).toText(20));
+      if (r.profile()) {
+        log.println("profile of one more training step (forward, backward, optimizer, EMA, carry update):");
+        graph.step(batch, metadata -> log.print(StepProfile.of(metadata).toText(20)));
         log.flush(); // print() does not flush an auto-flushing PrintWriter
       }
     }
+    long rss = PeakMemory.peakRssBytes();
+    double ceiling = ceiling(MatmulCeiling.trainStep(shape(r), r.batch()), r, log);
     return new BenchResult(r.config().getName(), dtype(r), r.batch(), "train", examplesPerS, flopsPerExample / 1e9,
-        peak, buildS, rss, null, loadAverage(),
+        peak, ceiling, buildS, rss, null, loadAverage(),
         CpuTimes.read().stealFractionSince(cpuAtStart), CpuModel.read().toString());
   }
 
@@ -90,8 +90,9 @@ public final class TrmBench {
     }
     long rss = PeakMemory.peakRssBytes();
     BenchResult.SavedModelThroughput saved = savedModel(r, batch, log);
+    double ceiling = ceiling(MatmulCeiling.inference(shape(r), r.batch(), shape(r).haltMaxSteps()), r, log);
     return new BenchResult(r.config().getName(), dtype(r), r.batch(), "infer", examplesPerS, flopsPerExample / 1e9,
-        peak, buildS, rss, saved, loadAverage(),
+        peak, ceiling, buildS, rss, saved, loadAverage(),
         CpuTimes.read().stealFractionSince(cpuAtStart), CpuModel.read().toString());
   }
 
@@ -130,6 +131,16 @@ public final class TrmBench {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
     }
+  }
+
+  private static double ceiling(List<MatmulCeiling.Product> products, BenchRequest r, PrintWriter log) {
+    log.println("timing the step's " + products.size() + " weight-product shapes alone (the matmul ceiling)");
+    return MatmulCeiling.measureGflops(products, r.config().getArch().getForwardDtype() == DType.BFLOAT16,
+        Sessions.config(), PEAK_RUNS);
+  }
+
+  private static TrmShape shape(BenchRequest r) {
+    return TrmShape.of(r.config().getArch(), r.dims());
   }
 
   private static String dtype(BenchRequest r) {

@@ -12,7 +12,7 @@ class BenchResultTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final BenchResult TRAIN =
-      new BenchResult("sudoku-mlp", "FLOAT32", 8, "train", 4.0, 42.7, 200.0, 12.5, 3_000_000_000L, null, 0.4,
+      new BenchResult("sudoku-mlp", "FLOAT32", 8, "train", 4.0, 42.7, 200.0, 170.8, 12.5, 3_000_000_000L, null, 0.4,
           0.03, "Test CPU, 2 logical CPUs, AMX-BF16");
 
   @Test
@@ -32,6 +32,8 @@ class BenchResultTest {
     assertThat(json.get("batch").asInt()).isEqualTo(8);
     assertThat(json.get("mode").asText()).isEqualTo("train");
     assertThat(json.get("forward_dtype").asText()).isEqualTo("FLOAT32");
+    assertThat(json.get("matmul_ceiling_gflops_per_s").asDouble()).isEqualTo(170.8);
+    assertThat(json.get("fraction_of_ceiling").asDouble()).isWithin(1e-9).of(1.0);
     assertThat(json.get("steal_fraction").asDouble()).isEqualTo(0.03);
     assertThat(json.get("cpu").asText()).contains("AMX-BF16");
     assertThat(json.has("saved_model")).isFalse();
@@ -39,7 +41,7 @@ class BenchResultTest {
 
   @Test
   void inferJsonNestsTheSavedModelRun() throws Exception {
-    BenchResult infer = new BenchResult("sudoku-mlp", "BFLOAT16", 8, "infer", 0.5, 410.1, 200.0, 20.0, 1L,
+    BenchResult infer = new BenchResult("sudoku-mlp", "BFLOAT16", 8, "infer", 0.5, 410.1, 200.0, 1000.0, 20.0, 1L,
         new BenchResult.SavedModelThroughput(0.25, 3.0, 2L << 30), 0.2, 0, "cpu");
     JsonNode saved = JSON.readTree(infer.toJson()).get("saved_model");
     assertThat(saved.get("examples_per_s").asDouble()).isEqualTo(0.25);
@@ -57,5 +59,6 @@ class BenchResultTest {
     assertThat(text).contains("85.4% of peak");
     assertThat(text).contains("2861.0 MiB");
     assertThat(text).contains("3.0% of CPU time stolen");
+    assertThat(text).contains("step runs at 100.0% of it");
   }
 }

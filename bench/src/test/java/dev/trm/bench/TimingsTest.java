@@ -11,6 +11,7 @@ class TimingsTest {
   void medianOfOddAndEvenCounts() {
     assertThat(new Timings(new double[] {3, 1, 2}).median()).isEqualTo(2.0);
     assertThat(new Timings(new double[] {4, 1, 3, 2}).median()).isEqualTo(2.5);
+    assertThat(new Timings(new double[] {4, 1, 3, 2}).fastest()).isEqualTo(1.0);
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -26,6 +27,8 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -160,6 +163,14 @@ public final class TrainStepGraph implements AutoCloseable {
    * @throws IllegalArgumentException if the batch does not have this graph's shape
    */
   public StepResult step(Batch batch) {
+    return step(batch, null);
+  }
+
+  /**
+   * {@link #step(Batch)}, traced: TensorFlow's step stats of the run (every kernel's time) go to {@code trace}.
+   * Tracing slows the run a little; it is for profiles ({@code trm bench --profile}), not for training.
+   */
+  public StepResult step(Batch batch, Consumer<RunMetadata> trace) {
     if (batch.batchSize() != batchSize || batch.seqLen() != shape.seqLen()) {
       throw new IllegalArgumentException("batch is [" + batch.batchSize() + ", " + batch.seqLen()
           + "], the training graph was built for [" + batchSize + ", " + shape.seqLen() + "]");
@@ -177,8 +188,15 @@ public final class TrainStepGraph implements AutoCloseable {
       var runner = fed.feed(session.runner(), inputs, labels, puzzleIds)
           .feed(exploreUniform, u).feed(exploreMinHalt, m).feed(lr, l).feed(puzzleLr, pl).addTarget(train);
       scalars.forEach(runner::fetch);
-      try (Result r = runner.run()) {
+      if (trace != null) {
+        runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+      }
+      try (Result r = trace != null ? runner.runAndFetchMetadata() : runner.run()) {
         step = next;
+        if (trace != null) {
+          trace.accept(r.getMetadata().orElseThrow(
+              () -> new IllegalStateException("TensorFlow returned no run metadata for a traced step")));
+        }
         double[] v = new double[scalars.size() - 1];
         for (int i = 0; i < v.length; i++) {
           v[i] = ((TFloat32) r.get(i)).getFloat();
