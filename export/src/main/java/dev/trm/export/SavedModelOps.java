@@ -40,7 +40,7 @@ public final class SavedModelOps {
       "Assert", "All", "Any", "Min", "Max", "Less", "Greater", "GreaterEqual", "LogicalAnd", "LogicalOr",
       "LogicalNot",
       // the network and its heads
-      "GatherV2", "MatMul", "BatchMatMulV3", "Softmax", "Add", "Mul", "Neg", "Rsqrt", "Square", "Mean",
+      "GatherV2", "MatMul", "Einsum", "Softmax", "Add", "Mul", "Neg", "Rsqrt", "Square", "Mean",
       "Sigmoid", "SelectV2", "StopGradient", "ArgMax", "Roll", "Unpack",
       // the adaptive-halting while loop (TF1 control flow) and its compaction of the running slots
       "Enter", "Exit", "Merge", "Switch", "NextIteration", "LoopCond", "Where", "GatherNd",

@@ -5,16 +5,16 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
 
 /**
  * Non-causal multi-head self-attention without mask or biases: fused qkv projection (columns [q heads | k heads |
  * v heads]), RoPE on q and k, softmax(q k^T / sqrt(head_dim)) v, output projection (spec §1.4).
  *
- * <p>The projections follow the compute dtype; the two small products inside (scores and values, about 5% of the
- * FLOPs) stay fp32 whatever it is: TensorFlow's CPU BatchMatMul has no oneDNN kernel for them, and its generic
- * bfloat16 kernel is about half as fast as the float32 one (TokenMixVariants, LEFT_BATCHED).
+ * <p>The projections follow the compute dtype; the two small products inside (scores and values, about 3% of the
+ * FLOPs) are fp32 Einsums whatever it is. Einsum, because oneDNN rewrites it (_MklEinsum) and not the BatchMatMulV3
+ * that TF Java emits, which runs on TensorFlow's generic kernel (1.4x the time in a traced sudoku-att step); the
+ * second one writes [B, L, H, hd] directly, sparing a transpose.
  */
 final class Attention {
   private final Ops tf;
@@ -43,9 +43,8 @@ final class Attention {
         .output();
     Operand<TFloat32> q = ropeQ != null ? ropeQ.apply(parts.get(0)) : tf.math.mul(parts.get(0), tf.constant(scale));
     Operand<TFloat32> k = ropeK != null ? ropeK.apply(parts.get(1)) : parts.get(1);
-    Operand<TFloat32> probs = tf.nn.softmax(tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true)));
-    Operand<TFloat32> out = tf.linalg.transpose(tf.train.batchMatMul(probs, parts.get(2), TFloat32.class),
-        tf.constant(new int[] {0, 2, 1, 3})); // [B, L, H, hd]
+    Operand<TFloat32> probs = tf.nn.softmax(tf.linalg.einsum(List.of(q, k), "bhqd,bhkd->bhqk")); // [B, H, L, L]
+    Operand<TFloat32> out = tf.linalg.einsum(List.of(probs, parts.get(2)), "bhqk,bhkd->bqhd"); // [B, L, H, hd]
     return precision.linear(tf.reshape(out, tf.constant(new int[] {-1, shape.hidden()})), outWeight);
   }
 }
