@@ -18,10 +18,10 @@ import org.tensorflow.types.TFloat32;
  * written three ways that compute the same function, to measure which layout TensorFlow runs fastest.
  *
  * <ul>
- *   <li>{@link Layout#TRANSPOSED}: the official code: transpose [B, L, D] to [B, D, L], 2-D MatMuls on [B*D, L]
- *       rows, transpose back.
- *   <li>{@link Layout#LEFT_BATCHED}: the model's current form: weights on the left, W [2I, L] x h [B, L, D] as a
- *       broadcasting BatchMatMul, no transposes.
+ *   <li>{@link Layout#TRANSPOSED}: the official code and the model's form: transpose [B, L, D] to [B, D, L], 2-D
+ *       MatMuls on [B*D, L] rows, transpose back.
+ *   <li>{@link Layout#LEFT_BATCHED}: weights on the left, W [2I, L] x h [B, L, D] as a broadcasting BatchMatMul,
+ *       no transposes (the model's form before issue #6: as fast in fp32, half as fast in bf16).
  *   <li>{@link Layout#SEQUENCE_MAJOR}: activations kept as [L, B, D] (sequence first) through the whole net, so
  *       the token MLP is a plain 2-D MatMul W [2I, L] x X [L, B*D] and the channel MLP still sees token rows
  *       [L*B, D]: no transposes and no batched kernels.
