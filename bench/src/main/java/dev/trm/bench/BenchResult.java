@@ -27,9 +27,9 @@ import java.util.Map;
  * @param cpu the machine ({@link CpuModel})
  */
 public record BenchResult(
-    String config, String forwardDtype, int batch, String mode, double examplesPerS, double gflopPerExample, double peakGflopsPerS,
-    double ceilingGflopsPerS, double graphBuildS, long peakRssBytes, SavedModelThroughput savedModel, double loadAverage, double stealFraction,
-    String cpu) {
+    String config, String forwardDtype, int batch, String mode, double examplesPerS, double gflopPerExample,
+    double peakGflopsPerS, double ceilingGflopsPerS, double graphBuildS, long peakRssBytes,
+    SavedModelThroughput savedModel, double loadAverage, double stealFraction, String cpu) {
 
   /**
    * Inference through a SavedModel.
@@ -101,8 +101,8 @@ public record BenchResult(
     }
     out.append(String.format(Locale.ROOT, "  GFLOP per example  %8.3f%n", gflopPerExample));
     out.append(String.format(Locale.ROOT, "  matmul peak        %8.1f GFLOP/s (fp32, measured now)%n", peakGflopsPerS));
-    out.append(String.format(Locale.ROOT, "  matmul ceiling     %8.1f GFLOP/s (this step's weight products alone, %s): the"
-        + " step runs at %.1f%% of it%n", ceilingGflopsPerS, forwardDtype, 100 * gflopsPerS() / ceilingGflopsPerS));
+    out.append(String.format(Locale.ROOT, "  matmul ceiling     %8.1f GFLOP/s (this step's weight products alone, %s):"
+        + " the step runs at %.1f%% of it%n", ceilingGflopsPerS, forwardDtype, 100 * gflopsPerS() / ceilingGflopsPerS));
     out.append(String.format(Locale.ROOT, "  graph build        %8.2f s%n", graphBuildS));
     out.append(String.format(Locale.ROOT, "  peak RSS           %8.1f MiB%n", peakRssBytes / (1024.0 * 1024.0)));
     return out.toString();

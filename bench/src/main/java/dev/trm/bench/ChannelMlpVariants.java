@@ -1,6 +1,5 @@
 package dev.trm.bench;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -34,9 +33,10 @@ public final class ChannelMlpVariants implements AutoCloseable {
   /** {@code uses} chained applications on [rows, hidden] with inner width {@code inter}. */
   public ChannelMlpVariants(Form form, int uses, int rows, int hidden, int inter, ConfigProto config) {
     Ops tf = Ops.create(graph);
-    Operand<TFloat32> gateUp = tf.identity(tf.variable(normal(tf, 1, 1 / Math.sqrt(hidden), 2L * inter, hidden)));
-    Operand<TFloat32> down = tf.identity(tf.variable(normal(tf, 2, 1 / Math.sqrt(inter), hidden, inter)));
-    Operand<TFloat32> x0 = tf.identity(tf.variable(normal(tf, 3, 1, rows, hidden)));
+    Operand<TFloat32> gateUp =
+        tf.identity(tf.variable(BenchOps.normal(tf, 1, 1 / Math.sqrt(hidden), 2L * inter, hidden)));
+    Operand<TFloat32> down = tf.identity(tf.variable(BenchOps.normal(tf, 2, 1 / Math.sqrt(inter), hidden, inter)));
+    Operand<TFloat32> x0 = tf.identity(tf.variable(BenchOps.normal(tf, 3, 1, rows, hidden)));
     Operand<TFloat32> gate = null;
     Operand<TFloat32> up = null;
     if (form == Form.SPLIT_WEIGHTS) {
@@ -58,13 +58,7 @@ public final class ChannelMlpVariants implements AutoCloseable {
       x = tf.math.add(x, tf.linalg.matMul(mixed, down, MatMul.transposeB(true)));
     }
     Operand<TFloat32> loss = tf.reduceSum(tf.math.mul(x, tf.constant(0.01f)), tf.constant(new int[] {0, 1}));
-    List<Operand<TFloat32>> squares = new ArrayList<>();
-    for (Operand<?> g : tf.gradients(loss, List.of(gateUp, down, x0))) {
-      @SuppressWarnings("unchecked") // all float32
-      Operand<TFloat32> grad = (Operand<TFloat32>) g;
-      squares.add(tf.reduceSum(tf.math.square(grad), tf.constant(new int[] {0, 1})));
-    }
-    gradNorm = tf.math.sqrt(tf.math.addN(squares));
+    gradNorm = BenchOps.gradientNorm(tf, loss, List.of(gateUp, down, x0));
     flops = 3.0 * uses * (2.0 * rows * hidden * 2 * inter + 2.0 * rows * inter * hidden);
     session = new Session(graph, config);
     session.initialize();
@@ -82,10 +76,6 @@ public final class ChannelMlpVariants implements AutoCloseable {
     }
   }
 
-  private static Operand<TFloat32> normal(Ops tf, long seed, double std, long... shape) {
-    return tf.math.mul(tf.random.statelessRandomNormal(tf.constant(shape), tf.constant(new long[] {seed, 0})),
-        tf.constant((float) std));
-  }
 
   @Override
   public void close() {

@@ -27,8 +27,8 @@ import org.tensorflow.types.TInt32;
  * loss, gradients of all trainable weights and of the puzzle rows), under a session config of our choosing.
  *
  * <p>It exists to try session settings, which {@code TrainStepGraph} keeps to itself. It fetches the global
- * gradient norm: a value that needs the whole backward pass (Grappler would prune a bare target, TF-JAVA-NOTES §1.7). The optimizer, EMA and carry updates are left
- * out; the difference to the full step's time is their cost.
+ * gradient norm ({@link BenchOps#gradientNorm}). The optimizer, EMA and carry updates are left out; the difference
+ * to the full step's time is their cost.
  */
 public final class GradientStepGraph implements AutoCloseable {
   private final Graph graph;
@@ -60,13 +60,7 @@ public final class GradientStepGraph implements AutoCloseable {
     if (model.shape().hasPuzzleEmbedding()) {
       wrt.add(out.puzzleRows());
     }
-    List<Operand<TFloat32>> squares = new ArrayList<>();
-    for (Operand<?> g : tf.gradients(objective, wrt)) {
-      @SuppressWarnings("unchecked") // every differentiated tensor is float32
-      Operand<TFloat32> grad = (Operand<TFloat32>) g;
-      squares.add(tf.reduceSum(tf.math.square(grad), tf.range(tf.constant(0), tf.rank(grad), tf.constant(1))));
-    }
-    gradNorm = tf.math.sqrt(tf.math.addN(squares));
+    gradNorm = BenchOps.gradientNorm(tf, objective, wrt);
     session = new Session(graph, sessionConfig);
     session.initialize();
   }

@@ -1,6 +1,5 @@
 package dev.trm.bench;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -50,10 +49,10 @@ public final class TokenMixVariants implements AutoCloseable {
   public TokenMixVariants(Layout layout, int batch, int len, int hidden, int inter, boolean bf16,
       ConfigProto config) {
     this.bf16 = bf16;
-    Operand<TFloat32> gateUp = tf.identity(tf.variable(normal(tf, 1, 1 / Math.sqrt(len), 2L * inter, len)));
-    Operand<TFloat32> down = tf.identity(tf.variable(normal(tf, 2, 1 / Math.sqrt(inter), len, inter)));
+    Operand<TFloat32> gateUp = tf.identity(tf.variable(BenchOps.normal(tf, 1, 1 / Math.sqrt(len), 2L * inter, len)));
+    Operand<TFloat32> down = tf.identity(tf.variable(BenchOps.normal(tf, 2, 1 / Math.sqrt(inter), len, inter)));
     // The same input in the variant's own layout: [B, L, D], or [L, B, D] for SEQUENCE_MAJOR.
-    Operand<TFloat32> input = normal(tf, 3, 1, batch, len, hidden);
+    Operand<TFloat32> input = BenchOps.normal(tf, 3, 1, batch, len, hidden);
     if (layout == Layout.SEQUENCE_MAJOR) {
       input = tf.linalg.transpose(input, tf.constant(new int[] {1, 0, 2}));
     }
@@ -65,13 +64,7 @@ public final class TokenMixVariants implements AutoCloseable {
     };
     Operand<TFloat32> probe = tf.constant(0.01f);
     Operand<TFloat32> loss = tf.reduceSum(tf.math.mul(out, probe), tf.constant(new int[] {0, 1, 2}));
-    List<Operand<TFloat32>> squares = new ArrayList<>();
-    for (Operand<?> g : tf.gradients(loss, List.of(gateUp, down, h))) {
-      @SuppressWarnings("unchecked") // all float32
-      Operand<TFloat32> grad = (Operand<TFloat32>) g;
-      squares.add(tf.reduceSum(tf.math.square(grad), tf.range(tf.constant(0), tf.rank(grad), tf.constant(1))));
-    }
-    gradNorm = tf.math.sqrt(tf.math.addN(squares));
+    gradNorm = BenchOps.gradientNorm(tf, loss, List.of(gateUp, down, h));
     // Forward: L -> 2I and I -> L for each of the B*D channels; backward twice that.
     flops = 3 * (2.0 * batch * hidden * len * 2 * inter + 2.0 * batch * hidden * inter * len);
     session = new Session(graph, config);
@@ -148,10 +141,6 @@ public final class TokenMixVariants implements AutoCloseable {
     return tf.math.mul(x, tf.math.rsqrt(tf.math.add(meanSquare, tf.constant(EPS))));
   }
 
-  private static Operand<TFloat32> normal(Ops tf, long seed, double std, long... shape) {
-    return tf.math.mul(tf.random.statelessRandomNormal(tf.constant(shape), tf.constant(new long[] {seed, 0})),
-        tf.constant((float) std));
-  }
 
   @Override
   public void close() {

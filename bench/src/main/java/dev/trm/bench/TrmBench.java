@@ -41,8 +41,8 @@ public final class TrmBench {
         : infer(request, batch, flops.inference(shape.haltMaxSteps()), peak, cpuAtStart, log);
   }
 
-  private static BenchResult train(BenchRequest r, Batch batch, double flopsPerExample, double peak, CpuTimes cpuAtStart,
-      PrintWriter log) {
+  private static BenchResult train(BenchRequest r, Batch batch, double flopsPerExample, double peak,
+      CpuTimes cpuAtStart, PrintWriter log) {
     log.println("building the training step graph (batch " + r.batch() + ")");
     PeakMemory.reset();
     long start = System.nanoTime();
@@ -68,8 +68,8 @@ public final class TrmBench {
         CpuTimes.read().stealFractionSince(cpuAtStart), CpuModel.read().toString());
   }
 
-  private static BenchResult infer(BenchRequest r, Batch batch, double flopsPerExample, double peak, CpuTimes cpuAtStart,
-      PrintWriter log) {
+  private static BenchResult infer(BenchRequest r, Batch batch, double flopsPerExample, double peak,
+      CpuTimes cpuAtStart, PrintWriter log) {
     log.println("building the inference graph (batch " + r.batch() + ")");
     PeakMemory.reset();
     long start = System.nanoTime();

@@ -88,7 +88,8 @@ public final class TrmModel {
   public Operand<TFloat32> lmLogits(TrmParams p, Operand<TFloat32> y) {
     Operand<TFloat32> grid = tf.slice(y, tf.constant(new int[] {0, shape.puzzleEmbLen(), 0}),
         tf.constant(new int[] {-1, -1, -1}));
-    Operand<TFloat32> logits = precision.linear(tf.reshape(grid, tf.constant(new int[] {-1, shape.hidden()})), p.get(WeightNames.LM_HEAD));
+    Operand<TFloat32> logits = precision.linear(tf.reshape(grid, tf.constant(new int[] {-1, shape.hidden()})),
+        p.get(WeightNames.LM_HEAD));
     return tf.reshape(logits, tf.constant(new int[] {-1, shape.seqLen(), shape.vocab()}));
   }
 

@@ -274,7 +274,8 @@ public final class TrainStepGraph implements AutoCloseable {
   /** Restores only the model's tensors and their EMA shadows (fine-tuning from imported weights). */
   void restoreWeights(Path prefix) {
     saver.restore(session, prefix, name -> params.variables().containsKey(name)
-        || name.startsWith(Checkpoints.EMA_PREFIX) && emaShadows.containsKey(name.substring(Checkpoints.EMA_PREFIX.length())));
+        || name.startsWith(Checkpoints.EMA_PREFIX)
+            && emaShadows.containsKey(name.substring(Checkpoints.EMA_PREFIX.length())));
   }
 
   /** The weights evaluation reads: EMA shadows for the trained tensors when there are any, raw otherwise. */
