@@ -1,13 +1,12 @@
 package dev.trm.cli;
 
-import dev.trm.datasets.BuildReport;
-import dev.trm.datasets.OutputDirectory;
 import dev.trm.datasets.Progress;
 import dev.trm.datasets.maze.MazeDatasets;
 import dev.trm.datasets.maze.MazeGenerationSpec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -49,25 +48,16 @@ public final class BuildMazeCommand implements Callable<Integer> {
   @Option(names = "--aug", description = "Add the 7 other dihedral transforms of each train maze (official default: off)")
   boolean aug;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output dataset directory")
-  Path out;
-
-  @Option(names = "--overwrite", description = "Replace a dataset already in --out (default: refuse a non-empty --out)")
-  boolean overwrite;
+  @Mixin DatasetOutput output;
 
   @Override
   public Integer call() {
     if (generate == (input != null)) {
       throw new ParameterException(spec.commandLine(), "give exactly one of --input DIR and --generate");
     }
-    OutputDirectory.requireEmpty(out, overwrite);
-    long start = System.nanoTime();
-    BuildReport report = generate
-        ? MazeDatasets.generate(new MazeGenerationSpec(size, minPath, train, test, aug, seed), out,
+    return output.build(() -> generate
+        ? MazeDatasets.generate(new MazeGenerationSpec(size, minPath, train, test, aug, seed), output.out,
             Progress.printingTo(System.err, 2000))
-        : MazeDatasets.fromCsv(input, out, aug);
-    System.out.print(report.summary());
-    System.out.printf("done in %.1f s%n", (System.nanoTime() - start) / 1e9);
-    return 0;
+        : MazeDatasets.fromCsv(input, output.out, aug));
   }
 }

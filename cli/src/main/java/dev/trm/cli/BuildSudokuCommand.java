@@ -1,7 +1,5 @@
 package dev.trm.cli;
 
-import dev.trm.datasets.BuildReport;
-import dev.trm.datasets.OutputDirectory;
 import dev.trm.datasets.Progress;
 import dev.trm.datasets.sudoku.SudokuCsvSpec;
 import dev.trm.datasets.sudoku.SudokuDatasets;
@@ -9,6 +7,7 @@ import dev.trm.datasets.sudoku.SudokuGenerationSpec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -62,18 +61,11 @@ public final class BuildSudokuCommand implements Callable<Integer> {
   @Option(names = "--test", paramLabel = "M", description = "With --generate: test puzzles, distinct from train")
   Integer test;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output dataset directory")
-  Path out;
-
-  @Option(names = "--overwrite", description = "Replace a dataset already in --out (default: refuse a non-empty --out)")
-  boolean overwrite;
+  @Mixin DatasetOutput output;
 
   @Override
   public Integer call() {
-    OutputDirectory.requireEmpty(out, overwrite);
-    long start = System.nanoTime();
     Progress progress = Progress.printingTo(System.err, 2000);
-    BuildReport report;
     if (generate) {
       if (input != null || testInput != null) {
         throw new ParameterException(spec.commandLine(), "--generate cannot be combined with --input/--test-input");
@@ -81,18 +73,16 @@ public final class BuildSudokuCommand implements Callable<Integer> {
       if (givens == null || train == null || test == null) {
         throw new ParameterException(spec.commandLine(), "--generate needs --givens, --train and --test");
       }
-      report = SudokuDatasets.generate(new SudokuGenerationSpec(size, givens, train, test, aug, seed), out, progress);
-    } else {
-      if (input == null) {
-        throw new ParameterException(spec.commandLine(), "give --input CSV, or --generate");
-      }
-      if (givens != null || train != null || test != null) {
-        throw new ParameterException(spec.commandLine(), "--givens/--train/--test only apply with --generate");
-      }
-      report = SudokuDatasets.fromCsv(new SudokuCsvSpec(input, testInput, subsample, aug, testSize, seed), out, progress);
+      return output.build(() -> SudokuDatasets.generate(new SudokuGenerationSpec(size, givens, train, test, aug, seed),
+          output.out, progress));
     }
-    System.out.print(report.summary());
-    System.out.printf("done in %.1f s%n", (System.nanoTime() - start) / 1e9);
-    return 0;
+    if (input == null) {
+      throw new ParameterException(spec.commandLine(), "give --input CSV, or --generate");
+    }
+    if (givens != null || train != null || test != null) {
+      throw new ParameterException(spec.commandLine(), "--givens/--train/--test only apply with --generate");
+    }
+    return output.build(() -> SudokuDatasets.fromCsv(new SudokuCsvSpec(input, testInput, subsample, aug, testSize, seed),
+        output.out, progress));
   }
 }
