@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Each paper config (configs/*.pbtxt but the CPU one) builds its full training graph and runs a few optimizer steps
  * on CPU with a batch of 2, on random tokens shaped like its dataset (the datasets themselves are not needed). A
- * smoke run, not convergence: it prints examples/s per config. Slow (minutes): {@code mvnm training test -Dslow
+ * smoke run, not convergence: it prints examples/s per config. Slow (minutes): {@code mvn -q -pl training test -Dslow
  * -Dtest=PaperConfigSmokeTest}.
  */
 @Tag("slow")
