@@ -1,6 +1,7 @@
 package dev.trm.bench;
 
 import dev.trm.datasets.Batch;
+import dev.trm.datasets.OutputDirectory;
 import dev.trm.model.TrmShape;
 import dev.trm.model.config.DType;
 import dev.trm.training.Sessions;
@@ -11,10 +12,8 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Runs one benchmark: the fp32 matmul peak, then the workload (a training step, or inference at the official
@@ -120,16 +119,8 @@ public final class TrmBench {
       throw new UncheckedIOException("cannot create a temporary directory for the SavedModel: " + e.getMessage(), e);
     } finally {
       if (tempBase != null) {
-        deleteTree(tempBase);
+        OutputDirectory.deleteTree(tempBase);
       }
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root + ": " + e.getMessage(), e);
     }
   }
 

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Guards a builder's output directory so that a build never silently mixes with or replaces earlier data. */
+/**
+ * Guards a builder's output directory so that a build never silently mixes with or replaces earlier data, and
+ * removes the temporary directories builders, checkpoints and exports write before renaming them into place.
+ */
 public final class OutputDirectory {
   private OutputDirectory() {}
 
@@ -24,6 +28,20 @@ public final class OutputDirectory {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes {@code dir} and everything below it; nothing happens if it does not exist. */
+  public static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir + ": " + e.getMessage(), e);
     }
   }
 }

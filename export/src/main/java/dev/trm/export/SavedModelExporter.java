@@ -1,5 +1,6 @@
 package dev.trm.export;
 
+import dev.trm.datasets.OutputDirectory;
 import dev.trm.export.serving.ServingConfigs;
 import dev.trm.export.serving.config.BatchingParameters;
 import dev.trm.export.serving.config.ModelConfig;
@@ -98,7 +99,7 @@ public final class SavedModelExporter {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot export to " + versionDir + ": " + e.getMessage(), e);
     } finally {
-      deleteTree(tmp);
+      OutputDirectory.deleteTree(tmp);
     }
   }
 
@@ -172,16 +173,5 @@ public final class SavedModelExporter {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
     Files.writeString(tmp, text, StandardCharsets.UTF_8);
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

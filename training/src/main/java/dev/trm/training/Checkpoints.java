@@ -1,5 +1,6 @@
 package dev.trm.training;
 
+import dev.trm.datasets.OutputDirectory;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -169,11 +170,11 @@ public final class Checkpoints {
     Path best = best(checkpointsDir);
     for (int i = 0; i < steps.size() - keepLast; i++) {
       if (!steps.get(i).equals(best)) {
-        deleteTree(steps.get(i));
+        OutputDirectory.deleteTree(steps.get(i));
       }
     }
     try (Stream<Path> s = Files.list(checkpointsDir)) {
-      s.filter(p -> p.getFileName().toString().startsWith(".")).forEach(Checkpoints::deleteTree);
+      s.filter(p -> p.getFileName().toString().startsWith(".")).forEach(OutputDirectory::deleteTree);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + checkpointsDir + ": " + e.getMessage(), e);
     }
@@ -203,7 +204,7 @@ public final class Checkpoints {
     Path tmp = parent.resolve("." + target.getFileName() + ".partial-" + ProcessHandle.current().pid());
     try {
       Files.createDirectories(parent);
-      deleteTree(tmp);
+      OutputDirectory.deleteTree(tmp);
       Files.createDirectories(tmp);
       tensors.write(tmp.resolve(BUNDLE));
       Files.writeString(tmp.resolve(CONFIG_FILE), TextFormat.printer().printToString(config), StandardCharsets.UTF_8);
@@ -216,7 +217,7 @@ public final class Checkpoints {
         Path old = parent.resolve("." + target.getFileName() + ".old-" + ProcessHandle.current().pid());
         move(target, old);
         move(tmp, target);
-        deleteTree(old);
+        OutputDirectory.deleteTree(old);
       } else {
         move(tmp, target);
       }
@@ -264,19 +265,6 @@ public final class Checkpoints {
       return JSON.readValue(file.toFile(), type);
     } catch (IOException e) {
       throw new CheckpointException(file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteTree(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(f);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + p + ": " + e.getMessage(), e);
     }
   }
 }

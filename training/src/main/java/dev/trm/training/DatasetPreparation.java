@@ -1,6 +1,7 @@
 package dev.trm.training;
 
 import dev.trm.datasets.BuildReport;
+import dev.trm.datasets.OutputDirectory;
 import dev.trm.datasets.Progress;
 import dev.trm.datasets.maze.MazeDatasets;
 import dev.trm.datasets.maze.MazeGenerationSpec;
@@ -15,8 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Makes sure the config's dataset exists: an existing {@code data.path} is used as it is; a missing one is generated
@@ -45,15 +44,17 @@ final class DatasetPreparation {
     Progress progress = Progress.printingTo(out, 5_000);
     long start = System.nanoTime();
     out.println("generating dataset " + dir + " ...");
-    BuildReport report = data.hasGenerateSudoku()
-        ? SudokuDatasets.generate(sudoku(data.getGenerateSudoku()), tmp, progress)
-        : MazeDatasets.generate(maze(data.getGenerateMaze()), tmp, progress);
+    BuildReport report;
     try {
+      report = data.hasGenerateSudoku()
+          ? SudokuDatasets.generate(sudoku(data.getGenerateSudoku()), tmp, progress)
+          : MazeDatasets.generate(maze(data.getGenerateMaze()), tmp, progress);
       Files.createDirectories(dir.toAbsolutePath().getParent());
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      deleteQuietly(tmp);
       throw new UncheckedIOException("cannot move generated dataset into " + dir + ": " + e.getMessage(), e);
+    } finally {
+      OutputDirectory.deleteTree(tmp); // gone after the move; a failed generation leaves no partial dataset
     }
     out.print(report.summary().replace(tmp.toString(), dir.toString()));
     out.printf("dataset generated in %.1f s%n", (System.nanoTime() - start) / 1e9);
@@ -68,15 +69,5 @@ final class DatasetPreparation {
   private static MazeGenerationSpec maze(MazeGeneration g) {
     return new MazeGenerationSpec(g.getSize(), g.getMinPath(), g.getTrainMazes(), g.getTestMazes(),
         g.getDihedralAug(), g.getSeed());
-  }
-
-  private static void deleteQuietly(Path p) {
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    } catch (IOException ignored) {
-      // best effort: the temporary name never shadows a real dataset
-    }
   }
 }
