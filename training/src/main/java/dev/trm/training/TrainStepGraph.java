@@ -2,6 +2,8 @@ package dev.trm.training;
 
 import dev.trm.datasets.Batch;
 import dev.trm.model.ActStep;
+import dev.trm.model.BatchPlaceholders;
+import dev.trm.model.BatchTensors;
 import dev.trm.model.Losses;
 import dev.trm.model.ModelDims;
 import dev.trm.model.TrmModel;
@@ -51,9 +53,7 @@ public final class TrainStepGraph implements AutoCloseable {
   private final LrSchedule schedule;
   private final Graph graph;
   private final Session session;
-  private final Placeholder<TInt32> inputs;
-  private final Placeholder<TInt32> labels;
-  private final Placeholder<TInt32> puzzleIds;
+  private final BatchPlaceholders batchIn;
   private final Placeholder<TFloat32> exploreUniform;
   private final Placeholder<TInt32> exploreMinHalt;
   private final Placeholder<TFloat32> lr;
@@ -87,17 +87,15 @@ public final class TrainStepGraph implements AutoCloseable {
 
     Ops in = tf.withSubScope("input");
     int s = shape.seqLen();
-    inputs = in.withName("inputs").placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize, s)));
-    labels = in.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize, s)));
-    puzzleIds = in.withName("puzzle_identifiers").placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize)));
+    batchIn = BatchPlaceholders.create(in, batchSize, s);
     exploreUniform = in.withName("explore_uniform").placeholder(TFloat32.class, Placeholder.shape(Shape.of(batchSize)));
     exploreMinHalt = in.withName("explore_min_halt").placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize)));
     lr = in.withName("lr").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     puzzleLr = in.withName("puzzle_emb_lr").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 
     CarryVariables carry = new CarryVariables(tf.withSubScope(CARRY_SCOPE), shape, batchSize);
-    ActStep.Output out = new ActStep(model).build(params, carry.read(tf),
-        new ActStep.Batch(inputs, labels, puzzleIds), ActStep.Mode.TRAIN, exploreUniform, exploreMinHalt);
+    ActStep.Step out = new ActStep(model).train(params, carry.read(tf), batchIn.examples(),
+        new ActStep.Exploration(exploreUniform, exploreMinHalt));
     Losses.ActLoss loss = Losses.act(tf, arch, out);
     // The official objective: every loss summed over the batch, divided by the global batch size.
     Operand<TFloat32> scale = tf.constant(1f / batchSize);
@@ -185,7 +183,7 @@ public final class TrainStepGraph implements AutoCloseable {
         TInt32 m = TInt32.vectorOf(draws.minHalt());
         TFloat32 l = TFloat32.scalarOf((float) rate);
         TFloat32 pl = TFloat32.scalarOf((float) puzzleRate)) {
-      var runner = fed.feed(session.runner(), inputs, labels, puzzleIds)
+      var runner = batchIn.feed(session.runner(), fed)
           .feed(exploreUniform, u).feed(exploreMinHalt, m).feed(lr, l).feed(puzzleLr, pl).addTarget(train);
       scalars.forEach(runner::fetch);
       if (trace != null) {
