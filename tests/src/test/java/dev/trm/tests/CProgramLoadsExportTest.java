@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,17 +33,26 @@ class CProgramLoadsExportTest {
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
 
   @TempDir static Path dir;
+  private static Optional<String> unavailable;
   private static TinyRun tiny;
   private static TensorFlowCProgram program;
 
   @BeforeAll
   static void compile() {
-    Optional<String> why = TensorFlowCProgram.unavailable();
-    why.ifPresent(reason -> System.err.println("CProgramLoadsExportTest skipped: " + reason));
-    assumeTrue(why.isEmpty(), () -> why.orElseThrow());
+    unavailable = TensorFlowCProgram.unavailable();
+    if (unavailable.isPresent()) {
+      System.err.println("CProgramLoadsExportTest skipped: " + unavailable.get());
+      return;
+    }
     tiny = TinyRun.get();
     program = TensorFlowCProgram.compile(TinyRun.REPO.resolve("tests/src/test/c/load_savedmodel.c"),
         Path.of("target/c/load_savedmodel"));
+  }
+
+  /** Each test is reported skipped, with the reason, where the program cannot be built. */
+  @BeforeEach
+  void requireTheProgram() {
+    assumeTrue(unavailable.isEmpty(), () -> unavailable.orElseThrow());
   }
 
   @Test
