@@ -114,6 +114,43 @@ static int map_lookup(Span message, uint32_t field, const char* key, Span* value
   return 0;
 }
 
+/* The value of varint field `field` of `message` (the last one, as protobuf reads it), 0 if absent. */
+static uint64_t varint_field(Span message, uint32_t field) {
+  uint64_t value = 0;
+  uint32_t number;
+  uint64_t varint;
+  Span bytes;
+  while (next_field(&message, &number, &varint, &bytes)) {
+    if (number == field && bytes.p == NULL) value = varint;
+  }
+  return value;
+}
+
+/* How many times field `field` occurs in `message` (for a map field: its number of entries). */
+static int field_count(Span message, uint32_t field) {
+  int count = 0;
+  uint32_t number;
+  uint64_t varint;
+  Span bytes;
+  while (next_field(&message, &number, &varint, &bytes)) count += number == field;
+  return count;
+}
+
+/* Copies string field `field` of `message` into `out` (empty if absent); fails if it does not fit. */
+static void string_field(Span message, uint32_t field, char* out, size_t size) {
+  out[0] = '\0';
+  uint32_t number;
+  uint64_t varint;
+  Span bytes;
+  while (next_field(&message, &number, &varint, &bytes)) {
+    if (number != field || bytes.p == NULL) continue;
+    size_t n = (size_t)(bytes.end - bytes.p);
+    if (n >= size) fail("a string of %zu bytes in the MetaGraphDef is longer than expected", n);
+    memcpy(out, bytes.p, n);
+    out[n] = '\0';
+  }
+}
+
 enum {
   META_GRAPH_DEF_SIGNATURE_DEF = 5, /* MetaGraphDef.signature_def: map<string, SignatureDef> */
   SIGNATURE_DEF_INPUTS = 1,         /* SignatureDef.inputs: map<string, TensorInfo> */
@@ -131,21 +168,9 @@ static TF_Output signature_tensor(TF_Graph* graph, Span signature, const char* s
   if (!map_lookup(signature, side, alias, &info)) {
     fail("signature '%s' has no %s '%s'", signature_name, what, alias);
   }
-  char name[512] = "";
-  uint64_t info_dtype = 0;
-  uint32_t number;
-  uint64_t varint;
-  Span bytes;
-  while (next_field(&info, &number, &varint, &bytes)) {
-    if (number == TENSOR_INFO_NAME && bytes.p != NULL) {
-      size_t n = (size_t)(bytes.end - bytes.p);
-      if (n >= sizeof name) fail("tensor name of %s '%s' is too long", what, alias);
-      memcpy(name, bytes.p, n);
-      name[n] = '\0';
-    } else if (number == TENSOR_INFO_DTYPE) {
-      info_dtype = varint;
-    }
-  }
+  char name[512];
+  string_field(info, TENSOR_INFO_NAME, name, sizeof name);
+  uint64_t info_dtype = varint_field(info, TENSOR_INFO_DTYPE);
   if (info_dtype != (uint64_t)dtype) {
     fail("%s '%s' of signature '%s' has dtype %d, expected %d", what, alias, signature_name, (int)info_dtype,
          (int)dtype);
@@ -237,22 +262,16 @@ int main(int argc, char** argv) {
   if (!map_lookup(meta, META_GRAPH_DEF_SIGNATURE_DEF, signature_name, &signature)) {
     fail("%s has no signature '%s'", export_dir, signature_name);
   }
-  char method[128] = "";
-  {
-    Span s = signature;
-    uint32_t number;
-    uint64_t varint;
-    Span bytes;
-    while (next_field(&s, &number, &varint, &bytes)) {
-      if (number == SIGNATURE_DEF_METHOD_NAME && bytes.p != NULL && (size_t)(bytes.end - bytes.p) < sizeof method) {
-        memcpy(method, bytes.p, (size_t)(bytes.end - bytes.p));
-        method[bytes.end - bytes.p] = '\0';
-      }
-    }
-  }
+  char method[128];
+  string_field(signature, SIGNATURE_DEF_METHOD_NAME, method, sizeof method);
   fprintf(stderr, "TensorFlow %s (C API): loaded %s, tag serve, signature %s (%s)\n", TF_Version(), export_dir,
           signature_name, method);
 
+  int input_count = field_count(signature, SIGNATURE_DEF_INPUTS);
+  if (input_count != 2) {
+    fail("signature '%s' takes %d inputs; this program feeds 'inputs' and 'puzzle_identifiers' only (as "
+         "serving_default and fixed_steps take)", signature_name, input_count);
+  }
   TF_Output inputs[2] = {
       signature_tensor(graph, signature, signature_name, SIGNATURE_DEF_INPUTS, "inputs", TF_INT32),
       signature_tensor(graph, signature, signature_name, SIGNATURE_DEF_INPUTS, "puzzle_identifiers", TF_INT32)};

@@ -4,6 +4,7 @@ import dev.trm.export.serving.ServingConfigs;
 import dev.trm.export.serving.ServingServer;
 import dev.trm.export.serving.config.BatchingParameters;
 import dev.trm.export.serving.config.ModelConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -106,6 +107,10 @@ public final class ServeCommand implements Callable<Integer> {
     } else {
       throw new IllegalArgumentException("give --model_base_path=DIR (with --model_name) or --model_config_file=FILE");
     }
+    for (ModelConfig m : models) {
+      requireNotAVersionDirectory(Path.of(m.getBasePath()), modelConfigFile != null
+          ? modelConfigFile + ": base_path of model '" + m.getName() + "'" : "--model_base_path");
+    }
     BatchingParameters batching = null;
     if (enableBatching) {
       batching = batchingParametersFile != null ? ServingConfigs.readBatchingParameters(batchingParametersFile)
@@ -128,5 +133,17 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.println("REST API on http://" + host + ":" + server.port() + "/v1/models/<name>"
         + (batching != null ? " (batching on)" : ""));
     return server;
+  }
+
+  /**
+   * A base path holds numbered version directories; given one of those instead, the server would find no version and
+   * answer every request 404, so this refuses it at start.
+   */
+  private static void requireNotAVersionDirectory(Path basePath, String what) {
+    if (Files.exists(basePath.resolve("saved_model.pb")) || Files.exists(basePath.resolve("saved_model.pbtxt"))) {
+      Path parent = basePath.toAbsolutePath().normalize().getParent();
+      throw new IllegalArgumentException(what + " " + basePath + " is a SavedModel version directory (it holds "
+          + "saved_model.pb); give the directory of the numbered versions instead: " + parent);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.trm.cli;
 
 import static com.google.common.truth.Truth.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.trm.datasets.Npy;
 import dev.trm.datasets.NpyDtype;
@@ -86,6 +87,25 @@ class ServingCommandsTest {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).contains("\"predictions\"");
     }
+  }
+
+  @Test
+  void serveRefusesAVersionDirectoryAsTheBasePath() throws Exception {
+    Path version = dir.resolve("models/trm/1");
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs("--model_base_path=" + version, "--rest_api_port=0", "--rest_api_host=127.0.0.1");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> serve.start().close());
+    assertThat(e).hasMessageThat().isEqualTo("--model_base_path " + version + " is a SavedModel version directory (it "
+        + "holds saved_model.pb); give the directory of the numbered versions instead: " + dir.resolve("models/trm"));
+
+    Path config = dir.resolve("version-as-base.config");
+    Files.writeString(config, "model_config_list { config { name: 'tiny' base_path: '" + version + "' } }");
+    ServeCommand fromFile = new ServeCommand();
+    new CommandLine(fromFile).parseArgs("--model_config_file=" + config, "--rest_api_port=0",
+        "--rest_api_host=127.0.0.1");
+    e = assertThrows(IllegalArgumentException.class, () -> fromFile.start().close());
+    assertThat(e).hasMessageThat().startsWith(config + ": base_path of model 'tiny' " + version + " is a SavedModel "
+        + "version directory");
   }
 
   @Test
