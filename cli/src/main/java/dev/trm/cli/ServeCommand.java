@@ -1,9 +1,9 @@
 package dev.trm.cli;
 
-import dev.trm.export.serving.ServingConfigs;
-import dev.trm.export.serving.ServingServer;
-import dev.trm.export.serving.config.BatchingParameters;
-import dev.trm.export.serving.config.ModelConfig;
+import dev.trm.serving.ServingConfigs;
+import dev.trm.serving.ServingServer;
+import dev.trm.serving.config.BatchingParameters;
+import dev.trm.serving.config.ModelConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -4,7 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 
 import dev.trm.datasets.Npy;
 import dev.trm.datasets.NpyDtype;
-import dev.trm.export.serving.ServingServer;
+import dev.trm.serving.ServingServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

@@ -1,11 +1,11 @@
 package dev.trm.export;
 
 import dev.trm.datasets.OutputDirectory;
-import dev.trm.export.serving.ServingConfigs;
-import dev.trm.export.serving.config.BatchingParameters;
-import dev.trm.export.serving.config.ModelConfig;
-import dev.trm.export.serving.config.ModelConfigList;
-import dev.trm.export.serving.config.ModelServerConfig;
+import dev.trm.serving.ServingConfigs;
+import dev.trm.serving.config.BatchingParameters;
+import dev.trm.serving.config.ModelConfig;
+import dev.trm.serving.config.ModelConfigList;
+import dev.trm.serving.config.ModelServerConfig;
 import dev.trm.model.ModelDims;
 import dev.trm.model.WeightTensor;
 import dev.trm.model.config.TrmConfig;

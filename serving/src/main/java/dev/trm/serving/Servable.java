@@ -1,6 +1,6 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
-import dev.trm.export.serving.SignatureInfo.TensorSpec;
+import dev.trm.serving.SignatureInfo.TensorSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,8 +1,8 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.trm.export.serving.config.BatchingParameters;
-import dev.trm.export.serving.config.ModelConfig;
+import dev.trm.serving.config.BatchingParameters;
+import dev.trm.serving.config.ModelConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

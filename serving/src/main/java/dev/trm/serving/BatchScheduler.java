@@ -1,6 +1,6 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
-import dev.trm.export.serving.config.BatchingParameters;
+import dev.trm.serving.config.BatchingParameters;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
 import static com.google.common.truth.Truth.assertThat;
 
@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trm.export.TinyModel;
-import dev.trm.export.serving.RestClient.Response;
-import dev.trm.export.serving.config.ModelConfig;
+import dev.trm.serving.RestClient.Response;
+import dev.trm.serving.config.ModelConfig;
 import dev.trm.training.Sessions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ class ServingServerTest {
     puzzles = TinyModel.randomInputs(5, TinyModel.DIMS, 4);
   }
 
-  static ServingServer.Options options(dev.trm.export.serving.config.BatchingParameters batching) {
+  static ServingServer.Options options(dev.trm.serving.config.BatchingParameters batching) {
     return new ServingServer.Options("127.0.0.1", 0, 8, 60_000, MAX_BODY, 1, null, 0, batching,
         Sessions.config(), "serve");
   }
@@ -322,7 +322,7 @@ class ServingServerTest {
 
   @Test
   void manyConcurrentClientsWithBatching() throws Exception {
-    dev.trm.export.serving.config.BatchingParameters batching = ServingConfigs.readBatchingParameters(
+    dev.trm.serving.config.BatchingParameters batching = ServingConfigs.readBatchingParameters(
         dir.resolve("models").resolve("batching_parameters.txt"));
     List<ModelConfig> models = List.of(ServingConfigs.singleModel("trm", dir.resolve("models/trm").toString()));
     try (ServingServer batched = ServingServer.start(models, options(batching))) {

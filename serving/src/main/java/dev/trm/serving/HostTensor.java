@@ -1,4 +1,4 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
 import java.lang.reflect.Array;
 import java.util.Arrays;

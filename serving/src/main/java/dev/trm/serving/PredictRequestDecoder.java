@@ -1,9 +1,9 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
-import static dev.trm.export.serving.ServingException.invalidArgument;
+import static dev.trm.serving.ServingException.invalidArgument;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trm.export.serving.SignatureInfo.TensorSpec;
+import dev.trm.serving.SignatureInfo.TensorSpec;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

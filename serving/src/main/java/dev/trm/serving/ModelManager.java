@@ -1,7 +1,7 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
-import dev.trm.export.serving.config.ModelConfig;
-import dev.trm.export.serving.config.ServableVersionPolicy;
+import dev.trm.serving.config.ModelConfig;
+import dev.trm.serving.config.ServableVersionPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,13 +1,13 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trm.export.serving.PredictRequestDecoder.Format;
-import dev.trm.export.serving.PredictRequestDecoder.Request;
-import dev.trm.export.serving.SignatureInfo.TensorSpec;
+import dev.trm.serving.PredictRequestDecoder.Format;
+import dev.trm.serving.PredictRequestDecoder.Request;
+import dev.trm.serving.SignatureInfo.TensorSpec;
 import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,10 +1,10 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.Int64Value;
-import dev.trm.export.serving.config.BatchingParameters;
+import dev.trm.serving.config.BatchingParameters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.TextFormat;
-import dev.trm.export.serving.config.BatchingParameters;
-import dev.trm.export.serving.config.ModelConfig;
-import dev.trm.export.serving.config.ModelServerConfig;
+import dev.trm.serving.config.BatchingParameters;
+import dev.trm.serving.config.ModelConfig;
+import dev.trm.serving.config.ModelServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
-import static dev.trm.export.serving.ServingException.invalidArgument;
+import static dev.trm.serving.ServingException.invalidArgument;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
 import java.util.Arrays;
 import java.util.Collections;

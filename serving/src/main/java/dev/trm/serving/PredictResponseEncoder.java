@@ -1,9 +1,9 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
-import static dev.trm.export.serving.ServingException.invalidArgument;
+import static dev.trm.serving.ServingException.invalidArgument;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.trm.export.serving.PredictRequestDecoder.Format;
+import dev.trm.serving.PredictRequestDecoder.Format;
 import java.io.IOException;
 import java.util.Map;
 

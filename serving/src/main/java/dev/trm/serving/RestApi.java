@@ -1,4 +1,4 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.trm.export.serving.ModelManager.VersionStatus;
-import dev.trm.export.serving.PredictRequestDecoder.Request;
+import dev.trm.serving.ModelManager.VersionStatus;
+import dev.trm.serving.PredictRequestDecoder.Request;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

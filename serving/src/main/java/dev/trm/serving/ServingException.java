@@ -1,4 +1,4 @@
-package dev.trm.export.serving;
+package dev.trm.serving;
 
 import org.tensorflow.exceptions.TFFailedPreconditionException;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
