@@ -40,15 +40,18 @@ class ServingServerTest {
 
   @BeforeAll
   static void start() throws Exception {
+    server = ServingServer.start(ServingConfigs.readModelConfigFile(exportWithLabel(dir)), options(null));
+    client = new RestClient(server.port());
+    direct = Servable.load("trm", 1, dir.resolve("models/trm/1"), Sessions.config(), "serve");
+    puzzles = TinyModel.randomInputs(5, TinyModel.DIMS, 4);
+  }
+
+  /** Exports version 1 of model 'trm' to dir/models and writes dir/labels.config (label 'stable' = 1), its path. */
+  static Path exportWithLabel(Path dir) throws java.io.IOException {
     Path base = dir.resolve("models");
     TinyModel.export(base, "trm", 1, 11);
-    Files.writeString(dir.resolve("labels.config"), "model_config_list { config { name: 'trm' base_path: '"
+    return Files.writeString(dir.resolve("labels.config"), "model_config_list { config { name: 'trm' base_path: '"
         + base.resolve("trm") + "' model_platform: 'tensorflow' version_labels { key: 'stable' value: 1 } } }");
-    server = ServingServer.start(ServingConfigs.readModelConfigFile(dir.resolve("labels.config")),
-        options(null));
-    client = new RestClient(server.port());
-    direct = Servable.load("trm", 1, base.resolve("trm/1"), Sessions.config(), "serve");
-    puzzles = TinyModel.randomInputs(5, TinyModel.DIMS, 4);
   }
 
   static ServingServer.Options options(dev.trm.serving.config.BatchingParameters batching) {
@@ -62,8 +65,12 @@ class ServingServerTest {
     direct.retire();
   }
 
-  /** The in-process answer of {@code signature} for puzzles[from, to) with puzzle id 1. */
   private static Map<String, HostTensor> expected(String signature, int from, int to) {
+    return expected(direct, puzzles, signature, from, to);
+  }
+
+  /** The in-process answer of {@code signature} of {@code direct} for puzzles[from, to) with puzzle id 1. */
+  static Map<String, HostTensor> expected(Servable direct, int[][] puzzles, String signature, int from, int to) {
     int[] flat = Arrays.stream(puzzles, from, to).flatMapToInt(Arrays::stream).toArray();
     int[] ids = new int[to - from];
     Arrays.fill(ids, 1);

@@ -96,6 +96,7 @@ public final class ModelManager implements AutoCloseable {
       VersionStatus result;
       try {
         servable = Servable.load(name, v, dir, sessionConfig, tags);
+        warmUp(servable, dir);
         result = new VersionStatus(v, "AVAILABLE", "OK", "");
         LOG.info("loaded model " + name + " version " + v + " from " + dir);
       } catch (TensorFlowException | IllegalArgumentException | UnsupportedOperationException e) {
@@ -131,6 +132,20 @@ public final class ModelManager implements AutoCloseable {
           }
         }
       }
+    }
+  }
+
+  /** Replays the version's warm-up requests before it becomes AVAILABLE; a failure retires it and propagates. */
+  private static void warmUp(Servable servable, Path dir) {
+    try {
+      int n = Warmup.replay(servable, dir);
+      if (n > 0) {
+        LOG.info("model " + servable.model() + " version " + servable.version() + ": replayed " + n
+            + " warm-up requests from " + dir.resolve(Warmup.FILE));
+      }
+    } catch (RuntimeException e) {
+      servable.retire();
+      throw e;
     }
   }
 

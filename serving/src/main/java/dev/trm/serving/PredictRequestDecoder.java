@@ -25,7 +25,8 @@ final class PredictRequestDecoder {
   enum Format { ROW, COLUMNAR }
 
   /** A decoded request. */
-  record Request(String signatureName, SignatureInfo signature, Format format, Map<String, HostTensor> inputs) {}
+  record Request(String signatureName, SignatureInfo signature, Format format, Map<String, HostTensor> inputs)
+      implements Predictor.Call {}
 
   private PredictRequestDecoder() {}
 

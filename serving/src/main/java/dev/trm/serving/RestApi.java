@@ -18,7 +18,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -51,15 +50,12 @@ final class RestApi implements HttpHandler {
       .build();
 
   private final ModelManager manager;
-  private final BatchScheduler batcher;
-  private final long timeoutMs;
+  private final Predictor predictor;
   private final int maxRequestBytes;
 
-  /** {@code batcher} may be null (no batching); {@code timeoutMs} 0 = none. */
-  RestApi(ModelManager manager, BatchScheduler batcher, long timeoutMs, int maxRequestBytes) {
-    this.manager = manager;
-    this.batcher = batcher;
-    this.timeoutMs = timeoutMs;
+  RestApi(Predictor predictor, int maxRequestBytes) {
+    this.manager = predictor.manager();
+    this.predictor = predictor;
     this.maxRequestBytes = maxRequestBytes;
   }
 
@@ -131,12 +127,7 @@ final class RestApi implements HttpHandler {
   }
 
   private Long labelled(String name, String label) {
-    Servable s = manager.acquire(name, null, label);
-    try {
-      return s.version();
-    } finally {
-      s.release();
-    }
+    return predictor.labelledVersion(name, label);
   }
 
   private byte[] readBody(HttpExchange ex) throws IOException {
@@ -175,7 +166,7 @@ final class RestApi implements HttpHandler {
   }
 
   private void predict(HttpExchange ex, String name, Long version, String label, byte[] body) throws IOException {
-    JsonNode doc;
+    final JsonNode doc;
     if (body.length == 0) {
       throw ServingException.invalidArgument("JSON Parse error: The document is empty");
     }
@@ -185,22 +176,10 @@ final class RestApi implements HttpHandler {
       throw ServingException.invalidArgument("JSON Parse error: " + e.getOriginalMessage() + " at offset: "
           + e.getLocation().getCharOffset());
     }
-    Servable servable = manager.acquire(name, version, label);
-    Map<String, HostTensor> outputs;
-    Request request;
-    try {
-      request = PredictRequestDecoder.decode(doc, servable::signature);
-      SignatureInfo sig = request.signature();
-      if (batcher != null) {
-        Servable.checkInputs(sig, request.inputs());
-        outputs = batcher.run(List.of(servable, sig), request.inputs(), in -> servable.run(sig, in, timeoutMs),
-            timeoutMs);
-      } else {
-        outputs = servable.run(sig, request.inputs(), timeoutMs);
-      }
-    } finally {
-      servable.release();
-    }
+    Predictor.Prediction<Request> prediction =
+        predictor.predict(name, version, label, servable -> PredictRequestDecoder.decode(doc, servable::signature));
+    Map<String, HostTensor> outputs = prediction.outputs();
+    Request request = prediction.call();
     PredictResponseEncoder.validate(outputs, request.format());
     ex.getResponseHeaders().set("Content-Type", "application/json");
     ex.sendResponseHeaders(200, 0);

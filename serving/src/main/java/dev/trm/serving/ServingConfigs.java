@@ -18,18 +18,25 @@ import java.util.Set;
 public final class ServingConfigs {
   private ServingConfigs() {}
 
-  /** The models of a {@code --model_config_file}, checked: unique non-empty names, base paths, platform. */
+  /** The models of a {@code --model_config_file}, checked as {@link #checkModels} does. */
   public static List<ModelConfig> readModelConfigFile(Path file) {
     ModelServerConfig.Builder b = ModelServerConfig.newBuilder();
     parse(file, b);
-    List<ModelConfig> models = b.getModelConfigList().getConfigList();
+    return checkModels(b.getModelConfigList().getConfigList(), file.toString());
+  }
+
+  /**
+   * {@code models}, checked: at least one, unique non-empty names, non-empty base paths, platform;
+   * errors start with {@code source} (the file or request they came from).
+   */
+  public static List<ModelConfig> checkModels(List<ModelConfig> models, String source) {
     if (models.isEmpty()) {
-      throw new IllegalArgumentException(file + ": model_config_list has no config { ... } entry");
+      throw new IllegalArgumentException(source + ": model_config_list has no config { ... } entry");
     }
     Set<String> names = new HashSet<>();
     for (int i = 0; i < models.size(); i++) {
       ModelConfig c = models.get(i);
-      String where = file + ": config #" + (i + 1) + " ('" + c.getName() + "')";
+      String where = source + ": config #" + (i + 1) + " ('" + c.getName() + "')";
       if (c.getName().isEmpty() || c.getName().contains("/") || c.getName().contains(":")) {
         throw new IllegalArgumentException(where + ": name must be non-empty and hold no '/' or ':'");
       }

@@ -46,15 +46,17 @@ public final class ServingServer implements AutoCloseable {
   private final HttpServer http;
   private final ThreadPoolExecutor requests;
   private final ScheduledExecutorService poller;
+  private final Predictor predictor;
   private final ModelManager manager;
   private final BatchScheduler batcher;
 
   private ServingServer(HttpServer http, ThreadPoolExecutor requests, ScheduledExecutorService poller,
-      ModelManager manager, BatchScheduler batcher) {
+      Predictor predictor, BatchScheduler batcher) {
     this.http = http;
     this.requests = requests;
     this.poller = poller;
-    this.manager = manager;
+    this.predictor = predictor;
+    this.manager = predictor.manager();
     this.batcher = batcher;
   }
 
@@ -78,7 +80,8 @@ public final class ServingServer implements AutoCloseable {
       manager.close();
       throw new UncheckedIOException("cannot listen on " + o.bindAddress() + ":" + o.port() + ": " + e.getMessage(), e);
     }
-    http.createContext("/", new RestApi(manager, batcher, o.timeoutMs(), o.maxRequestBytes()));
+    Predictor predictor = new Predictor(manager, batcher, o.timeoutMs());
+    http.createContext("/", new RestApi(predictor, o.maxRequestBytes()));
     http.setExecutor(requests);
     http.start();
     ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(daemon("model-poll"));
@@ -89,7 +92,7 @@ public final class ServingServer implements AutoCloseable {
       poller.scheduleWithFixedDelay(() -> reloadConfig(manager, o.modelConfigFile()), o.configPollSeconds(),
           o.configPollSeconds(), TimeUnit.SECONDS);
     }
-    return new ServingServer(http, requests, poller, manager, batcher);
+    return new ServingServer(http, requests, poller, predictor, batcher);
   }
 
   private static void reloadConfig(ModelManager manager, Path file) {
@@ -113,6 +116,11 @@ public final class ServingServer implements AutoCloseable {
   /** The port actually bound (useful with port 0). */
   public int port() {
     return http.getAddress().getPort();
+  }
+
+  /** The request path the REST API uses, for other APIs (gRPC) to share. */
+  public Predictor predictor() {
+    return predictor;
   }
 
   /** The models' manager (status and servables). */
