@@ -1,9 +1,10 @@
 package dev.trm.cli;
 
-import dev.trm.export.serving.ServingConfigs;
-import dev.trm.export.serving.ServingServer;
-import dev.trm.export.serving.config.BatchingParameters;
-import dev.trm.export.serving.config.ModelConfig;
+import dev.trm.serving.GrpcServer;
+import dev.trm.serving.ServingConfigs;
+import dev.trm.serving.ServingServer;
+import dev.trm.serving.config.BatchingParameters;
+import dev.trm.serving.config.ModelConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,13 +20,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve SavedModels over TF Serving's REST API (GET /v1/models/{name}[/versions/{v}|/labels/{l}]"
-        + "[/metadata], POST ...:predict with 'instances' or 'inputs'). Flags as tensorflow_model_server names them."})
+        + "[/metadata], POST ...:predict with 'instances' or 'inputs') and its gRPC API (PredictionService, "
+        + "ModelService). Flags as tensorflow_model_server names them."})
 public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--rest_api_port", defaultValue = "8501", description = "REST port (default: ${DEFAULT-VALUE}).")
   int restApiPort;
 
-  @Option(names = "--port", defaultValue = "0",
-      description = "gRPC port: accepted for compatibility; trm serve speaks REST only.")
+  @Option(names = "--port", defaultValue = "8500", description = "gRPC port (tensorflow.serving.PredictionService "
+      + "and ModelService; default: ${DEFAULT-VALUE}, as TF Serving; 0 = no gRPC).")
   int grpcPort;
 
   @Option(names = "--model_name", defaultValue = "default", description = "Name of the single model "
@@ -82,19 +84,44 @@ public final class ServeCommand implements Callable<Integer> {
   int maxRequestBytes;
 
   @Option(names = "--rest_api_host", defaultValue = "0.0.0.0",
-      description = "Address to listen on (trm serve only; default: ${DEFAULT-VALUE}, as TF Serving).")
+      description = "Address the REST and gRPC APIs listen on (trm serve only; default: ${DEFAULT-VALUE}, as TF "
+          + "Serving).")
   String host;
 
   @Override
   public Integer call() throws InterruptedException {
     ServingServer server = start();
+    GrpcServer grpc = startGrpc(server);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (grpc != null) {
+        grpc.close();
+      }
       server.close();
       stopped.countDown();
     }));
     stopped.await();
     return 0;
+  }
+
+  /** The gRPC API on --port beside {@code server}'s REST API, sharing its request path; null with --port=0. */
+  GrpcServer startGrpc(ServingServer server) {
+    if (grpcPort == 0) {
+      return null;
+    }
+    try {
+      GrpcServer grpc = GrpcServer.start(server.predictor(), host, grpcPort, requestThreads(), maxRequestBytes);
+      System.out.println("gRPC API on " + host + ":" + grpc.port() + " (tensorflow.serving.PredictionService, "
+          + "ModelService)");
+      return grpc;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private int requestThreads() {
+    return threads > 0 ? threads : 4 * Runtime.getRuntime().availableProcessors();
   }
 
   /** Loads the models and starts listening, as the flags say. */
@@ -118,13 +145,9 @@ public final class ServeCommand implements Callable<Integer> {
     } else if (batchingParametersFile != null) {
       System.err.println("trm serve: --batching_parameters_file ignored without --enable_batching");
     }
-    if (grpcPort != 0) {
-      System.err.println("trm serve: no gRPC API; --port=" + grpcPort + " ignored (REST on " + restApiPort + ")");
-    }
     ConfigProto session = ConfigProto.newBuilder().setIntraOpParallelismThreads(intraOp)
         .setInterOpParallelismThreads(interOp).build();
-    int requestThreads = threads > 0 ? threads : 4 * Runtime.getRuntime().availableProcessors();
-    ServingServer server = ServingServer.start(models, new ServingServer.Options(host, restApiPort, requestThreads,
+    ServingServer server = ServingServer.start(models, new ServingServer.Options(host, restApiPort, requestThreads(),
         timeoutMs, maxRequestBytes, pollSeconds, modelConfigFile, configPollSeconds, batching, session,
         tags.split(",")));
     for (ModelConfig m : models) {

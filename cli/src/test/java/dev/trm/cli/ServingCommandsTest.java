@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.trm.datasets.Npy;
 import dev.trm.datasets.NpyDtype;
-import dev.trm.export.serving.ServingServer;
+import dev.trm.serving.ServingServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

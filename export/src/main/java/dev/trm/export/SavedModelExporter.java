@@ -1,11 +1,11 @@
 package dev.trm.export;
 
 import dev.trm.datasets.OutputDirectory;
-import dev.trm.export.serving.ServingConfigs;
-import dev.trm.export.serving.config.BatchingParameters;
-import dev.trm.export.serving.config.ModelConfig;
-import dev.trm.export.serving.config.ModelConfigList;
-import dev.trm.export.serving.config.ModelServerConfig;
+import dev.trm.serving.ServingConfigs;
+import dev.trm.serving.config.BatchingParameters;
+import dev.trm.serving.config.ModelConfig;
+import dev.trm.serving.config.ModelConfigList;
+import dev.trm.serving.config.ModelServerConfig;
 import dev.trm.model.ModelDims;
 import dev.trm.model.WeightTensor;
 import dev.trm.model.config.TrmConfig;
@@ -29,8 +29,10 @@ import org.tensorflow.SavedModelBundle;
 
 /**
  * Writes a TRM as a TF Serving model: {@code <base>/<name>/<version>/saved_model.pb + variables/} (tag
- * {@code serve}, the signatures of {@link ServingGraph}), plus, beside it, {@code <base>/models.config} (a
- * {@code --model_config_file} listing the model, merged with models already listed there) and
+ * {@code serve}, the signatures of {@link ServingGraph}; warm-up requests in
+ * {@code assets.extra/tf_serving_warmup_requests}, see {@link WarmupRequests}), plus, beside it,
+ * {@code <base>/models.config} (a {@code --model_config_file} listing the model, merged with models already listed
+ * there) and
  * {@code <base>/batching_parameters.txt} (kept if present).
  *
  * <p>The version directory is assembled under a temporary name and renamed into place, so a server polling the
@@ -87,6 +89,7 @@ public final class SavedModelExporter {
       Files.createDirectories(modelDir);
       SavedModelBundle.exporter(tmp.toString()).withSession(graph.session())
           .withSignatures(graph.signatures().toArray(new org.tensorflow.Signature[0])).export();
+      WarmupRequests.write(tmp, dims);
       Files.move(tmp, versionDir, StandardCopyOption.ATOMIC_MOVE);
       Path modelsConfig = writeModelsConfig(abs, name, modelDir);
       Path batching = abs.resolve(BATCHING_PARAMETERS);

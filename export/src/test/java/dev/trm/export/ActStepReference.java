@@ -1,6 +1,6 @@
 package dev.trm.export;
 
-import dev.trm.export.serving.HostTensor;
+import dev.trm.serving.HostTensor;
 import dev.trm.model.ActStep;
 import dev.trm.model.ModelDims;
 import dev.trm.model.ParamValues;

@@ -3,9 +3,9 @@ package dev.trm.export;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.trm.export.serving.ServingConfigs;
-import dev.trm.export.serving.config.BatchingParameters;
-import dev.trm.export.serving.config.ModelConfig;
+import dev.trm.serving.ServingConfigs;
+import dev.trm.serving.config.BatchingParameters;
+import dev.trm.serving.config.ModelConfig;
 import dev.trm.model.config.ArchConfig;
 import dev.trm.model.config.DType;
 import dev.trm.model.config.PosEncoding;

@@ -3,7 +3,7 @@ package dev.trm.export;
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.trm.export.serving.HostTensor;
+import dev.trm.serving.HostTensor;
 import dev.trm.model.ModelDims;
 import dev.trm.model.WeightNames;
 import dev.trm.model.WeightTensor;

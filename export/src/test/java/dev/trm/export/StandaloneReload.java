@@ -1,6 +1,6 @@
 package dev.trm.export;
 
-import dev.trm.export.serving.HostTensor;
+import dev.trm.serving.HostTensor;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,67 @@
+package dev.trm.serving;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * TF Serving's gRPC API ({@code tensorflow.serving.PredictionService} and {@code ModelService}) on grpc-java's
+ * Netty server, answering through the same {@link Predictor} as the REST API. Calls run on a fixed pool of
+ * threads; a message is at most {@code maxMessageBytes}.
+ */
+public final class GrpcServer implements AutoCloseable {
+  private final Server server;
+  private final ExecutorService calls;
+
+  private GrpcServer(Server server, ExecutorService calls) {
+    this.server = server;
+    this.calls = calls;
+  }
+
+  /** Listens on {@code host:port} (port 0 = any free port). */
+  public static GrpcServer start(Predictor predictor, String host, int port, int threads, int maxMessageBytes) {
+    ExecutorService calls = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "trm-serve-grpc");
+      t.setDaemon(true);
+      return t;
+    });
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .executor(calls)
+        .maxInboundMessageSize(maxMessageBytes)
+        .addService(new GrpcPredictionService(predictor, maxMessageBytes))
+        .addService(new GrpcModelService(predictor))
+        .build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      calls.shutdownNow();
+      throw new UncheckedIOException("cannot listen on " + host + ":" + port + " (gRPC): " + e.getMessage(), e);
+    }
+    return new GrpcServer(server, calls);
+  }
+
+  /** The port actually bound. */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Stops accepting calls, lets running ones finish for up to 5 s, then cancels the rest. */
+  @Override
+  public void close() {
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+        server.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    calls.shutdownNow();
+  }
+}

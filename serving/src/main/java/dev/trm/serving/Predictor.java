@@ -1,0 +1,71 @@
+package dev.trm.serving;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The one predict path that the REST and gRPC APIs share: the model and version lookup (by number, label or the
+ * newest), the signature the request names, then batching ({@code --enable_batching}) or a direct run under the
+ * request deadline. Every failure is a {@link ServingException} carrying TF Serving's status code, which each API
+ * maps to its own status (HTTP or gRPC).
+ */
+public final class Predictor {
+  /** A decoded request: the signature it resolved and its inputs by alias. */
+  public interface Call {
+    SignatureInfo signature();
+
+    Map<String, HostTensor> inputs();
+  }
+
+  /** The answer to a call: the call, the version that ran it and every output of its signature by alias. */
+  public record Prediction<T extends Call>(T call, long version, Map<String, HostTensor> outputs) {}
+
+  private final ModelManager manager;
+  private final BatchScheduler batcher;
+  private final long timeoutMs;
+
+  /** {@code batcher} may be null (no batching); {@code timeoutMs} 0 = no deadline. */
+  Predictor(ModelManager manager, BatchScheduler batcher, long timeoutMs) {
+    this.manager = manager;
+    this.batcher = batcher;
+    this.timeoutMs = timeoutMs;
+  }
+
+  public ModelManager manager() {
+    return manager;
+  }
+
+  /**
+   * Runs a request on model {@code name}: {@code version} or {@code label} (at most one non-null) pick the version,
+   * else the newest; {@code decode} turns the request into a call against that version's signatures.
+   */
+  public <T extends Call> Prediction<T> predict(String name, Long version, String label, Function<Servable, T> decode) {
+    Servable servable = manager.acquire(name, version, label);
+    try {
+      T call = decode.apply(servable);
+      SignatureInfo sig = call.signature();
+      Map<String, HostTensor> outputs;
+      if (batcher != null) {
+        Servable.checkInputs(sig, call.inputs());
+        outputs = batcher.run(List.of(servable, sig), call.inputs(), in -> servable.run(sig, in, timeoutMs),
+            timeoutMs);
+      } else {
+        outputs = servable.run(sig, call.inputs(), timeoutMs);
+      }
+      return new Prediction<>(call, servable.version(), outputs);
+    } finally {
+      servable.release();
+    }
+  }
+
+  /** The version {@code label} names for model {@code name}, if that version is loaded; else TF Serving's error. */
+  public long labelledVersion(String name, String label) {
+    Servable s = manager.acquire(name, null, label);
+    try {
+      return s.version();
+    } finally {
+      s.release();
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.trm.serving;
+
+import org.tensorflow.exceptions.TFFailedPreconditionException;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.exceptions.TFOutOfRangeException;
+import org.tensorflow.exceptions.TFResourceExhaustedException;
+import org.tensorflow.exceptions.TFUnimplementedException;
+
+/**
+ * A request that failed, with the TensorFlow status code TF Serving would return; {@link Code#httpStatus} is the
+ * HTTP status TF Serving's REST layer maps that code to ({@code http_server.cc}).
+ */
+public final class ServingException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** TensorFlow status codes that this server produces, with TF Serving's HTTP mapping. */
+  public enum Code {
+    INVALID_ARGUMENT(400),
+    NOT_FOUND(404),
+    FAILED_PRECONDITION(400),
+    OUT_OF_RANGE(400),
+    RESOURCE_EXHAUSTED(429),
+    DEADLINE_EXCEEDED(504),
+    UNIMPLEMENTED(501),
+    UNAVAILABLE(503),
+    INTERNAL(500),
+    /** Not a TensorFlow code: a body over trm serve's --max_request_bytes (TF Serving has no limit). */
+    REQUEST_TOO_LARGE(413);
+
+    public final int httpStatus;
+
+    Code(int httpStatus) {
+      this.httpStatus = httpStatus;
+    }
+  }
+
+  private final Code code;
+
+  public ServingException(Code code, String message) {
+    super(message);
+    this.code = code;
+  }
+
+  public Code code() {
+    return code;
+  }
+
+  public static ServingException invalidArgument(String message) {
+    return new ServingException(Code.INVALID_ARGUMENT, message);
+  }
+
+  public static ServingException notFound(String message) {
+    return new ServingException(Code.NOT_FOUND, message);
+  }
+
+  /**
+   * The status a TensorFlow runtime error maps to: bad inputs are the client's fault, the rest are internal.
+   * ({@link TFInvalidArgumentException} and {@link TFUnimplementedException} are not TensorFlowExceptions.)
+   */
+  public static ServingException fromTensorFlow(RuntimeException e) {
+    Code code = e instanceof TFInvalidArgumentException ? Code.INVALID_ARGUMENT
+        : e instanceof TFOutOfRangeException ? Code.OUT_OF_RANGE
+        : e instanceof TFFailedPreconditionException ? Code.FAILED_PRECONDITION
+        : e instanceof TFResourceExhaustedException ? Code.RESOURCE_EXHAUSTED
+        : e instanceof TFUnimplementedException ? Code.UNIMPLEMENTED
+        : Code.INTERNAL;
+    return new ServingException(code, e.getMessage());
+  }
+}
