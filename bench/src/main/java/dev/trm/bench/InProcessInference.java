@@ -20,7 +20,7 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TType;
 
 /**
- * Inference at the fixed official depth (halt_max_steps ACT steps, EVAL mode) in this process: the model's
+ * Inference at the fixed official depth (halt_max_steps ACT steps, {@link ActStep#eval}) in this process: the model's
  * {@link ActStep} graph run once per ACT step, the carry handed from one run to the next.
  *
  * <p>The carry goes through the host between runs (two [B, L, D] floats: about 3 MB at batch 8, a millisecond

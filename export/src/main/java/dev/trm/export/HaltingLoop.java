@@ -31,7 +31,7 @@ import org.tensorflow.types.TInt32;
  * {@code maxSteps} steps, which is the official evaluation.
  *
  * <p>The loop body is built in its own graph ({@link Graph#whileLoop}), which cannot read tensors of the outer
- * graph: the weights and the input injection x enter as loop variables (TF-JAVA-NOTES §1.9). x does not change
+ * graph: the weights and the input injection x enter as loop variables. x does not change
  * between steps (no slot is refilled during inference), so it is computed once, outside the loop.
  */
 final class HaltingLoop {

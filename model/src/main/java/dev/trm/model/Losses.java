@@ -13,7 +13,7 @@ import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
 /**
- * The official ACT loss head (spec §2.3-§2.4): per-sequence mean token cross-entropy summed over the batch, plus
+ * The official ACT loss head: per-sequence mean token cross-entropy summed over the batch, plus
  * 0.5 x the summed BCE of q_halt against "this sequence is exactly right", and metric sums over the slots that
  * halted this step with at least one valid label.
  */

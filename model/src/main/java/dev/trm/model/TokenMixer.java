@@ -6,7 +6,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The MLP-mixer's token-mixing sub-block, t = RMSNorm_L(t + SwiGLU_L(t)) on t = h^T (spec §1.4), computed as the
+ * The MLP-mixer's token-mixing sub-block, t = RMSNorm_L(t + SwiGLU_L(t)) on t = h^T, computed as the
  * official code does: transpose [B, L, D] to channel rows [B*D, L], the channel SwiGLU on those rows, transpose
  * back.
  *

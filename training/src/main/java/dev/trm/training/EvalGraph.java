@@ -18,7 +18,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The evaluation path inside the training graph: the same {@link ActStep} in EVAL mode, reading the weights it is
+ * The evaluation path inside the training graph: the same ACT step as {@link ActStep#eval}, reading the weights it is
  * given (the EMA shadows), with its own carry variables ({@code eval/carry/*}, kept out of checkpoints).
  *
  * <p>{@link #run} resets every slot and runs exactly halt_max_steps ACT steps on one test batch; the carry stays on

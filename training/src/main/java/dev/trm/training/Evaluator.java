@@ -11,7 +11,7 @@ import java.util.Map;
 import org.tensorflow.Session;
 
 /**
- * Evaluates the EMA weights on the test split (TRM-SPEC §5): every test batch starts from a fresh carry and runs
+ * Evaluates the EMA weights on the test split: every test batch starts from a fresh carry and runs
  * exactly halt_max_steps ACT steps; the metrics of the final step are summed over the split and divided by the
  * number of scored examples, as the official {@code evaluate} does. With {@code eval.evaluators: "arc"} the ARC
  * evaluator votes over the predictions and writes {@code evaluator_ARC_step_<N>/submission.json}.
