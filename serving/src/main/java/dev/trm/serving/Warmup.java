@@ -21,6 +21,8 @@ public final class Warmup {
   /** TF Serving reads at most this many records. */
   public static final int MAX_RECORDS = 1000;
   private static final int MAX_RECORD_BYTES = 64 << 20;
+  /** The largest input tensor a warm-up request may ask for (a shape alone can ask for any size). */
+  private static final long MAX_ELEMENTS = 1L << 24;
 
   private Warmup() {}
 
@@ -42,7 +44,7 @@ public final class Warmup {
         if (!log.hasPredictLog()) {
           throw new IllegalArgumentException("not a predict_log (trm serve replays Predict requests only)");
         }
-        GrpcPredictCall call = GrpcPredictCall.decode(log.getPredictLog().getRequest(), servable, Long.MAX_VALUE);
+        GrpcPredictCall call = GrpcPredictCall.decode(log.getPredictLog().getRequest(), servable, MAX_ELEMENTS);
         servable.run(call.signature(), call.inputs(), 0);
       } catch (InvalidProtocolBufferException | IllegalArgumentException | ServingException e) {
         throw new IllegalArgumentException("warm-up file " + file + ": record " + i + ": " + e.getMessage(), e);
