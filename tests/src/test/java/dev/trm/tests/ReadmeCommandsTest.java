@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code configs/sudoku6-cpu.pbtxt} is {@link TinyConfig} (hidden 16, 6x6 Sudoku, 48 train puzzles), whose
  *       dataset is the temporary {@code data/sudoku6-14givens}: the main job's dataset, shrunk;
  *   <li>the sizes of built datasets are capped ({@code --train}, {@code --test} 24, {@code --subsample} 20,
- *       {@code --aug} 1), and {@code trm train} gets {@code --steps 2} ({@code --steps 4} with {@code --resume});
+ *       {@code --aug} 1; a Sudoku dataset read from a CSV gets {@code --test-size 20}), and {@code trm train} gets
+ *       {@code --steps 2} ({@code --steps 4} with {@code --resume});
  *   <li>{@code trm serve} runs in a child JVM on a free port of 127.0.0.1, and each {@code curl} request is sent to it,
  *       checking the JSON keys of the README's {@code # ->} line.
  * </ul>
@@ -140,6 +141,10 @@ class ReadmeCommandsTest {
       } else {
         args.add(arg);
       }
+    }
+    if (args.subList(0, 2).equals(List.of("build-dataset", "sudoku")) && args.contains("--input")
+        && !args.contains("--test-size")) {
+      args.addAll(List.of("--test-size", "20"));  // else every other row of the CSV is a test puzzle
     }
     if (args.get(0).equals("train") && !args.contains("--steps")) {
       args.addAll(List.of("--steps", args.contains("--resume") ? "4" : "2"));
