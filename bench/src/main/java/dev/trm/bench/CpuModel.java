@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * What the benchmark ran on, from {@code /proc/cpuinfo}: the model name, the number of logical CPUs and whether
  * the cores have AMX bfloat16 tiles, which decide how fast {@code forward_dtype: BFLOAT16} can be (oneDNN runs bf16
- * MatMuls on AMX about seven times faster than fp32 on the development machine; without AMX, bf16 is no faster).
+ * MatMuls on AMX about seven times faster than fp32 on an Intel Xeon; without AMX, bf16 is slower than fp32: 1.5x for
+ * a training step on an AMD EPYC).
  *
  * @param name the first {@code model name}
  * @param logicalCpus processors listed

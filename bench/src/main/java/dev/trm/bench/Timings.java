@@ -1,6 +1,7 @@
 package dev.trm.bench;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Wall-clock seconds of repeated runs of one piece of work, after warm-up runs that are not kept.
@@ -61,8 +62,14 @@ public record Timings(double[] seconds) {
     return Arrays.hashCode(seconds);
   }
 
+  /** For a log line: {@code median 1.234 s of 5 runs (1.201 1.234 ...)}. */
   @Override
   public String toString() {
-    return "Timings" + Arrays.toString(seconds);
+    StringBuilder runs = new StringBuilder();
+    for (double s : seconds) {
+      runs.append(runs.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.3f", s));
+    }
+    return String.format(Locale.ROOT, "median %.3f s of %d run%s (%s)", median(), seconds.length,
+        seconds.length == 1 ? "" : "s", runs);
   }
 }

@@ -26,4 +26,9 @@ class TimingsTest {
   void refusesNoRuns() {
     assertThrows(IllegalArgumentException.class, () -> Timings.measure(1, 0, () -> {}));
   }
+
+  @Test
+  void printsForAPersonNotAsARecord() {
+    assertThat(new Timings(new double[] {1.5, 1.25}).toString()).isEqualTo("median 1.375 s of 2 runs (1.500 1.250)");
+  }
 }

@@ -55,7 +55,7 @@ public final class BenchCommand implements Callable<Integer> {
           + "Sudoku-Extreme is 11,81,1).")
   String dims;
 
-  @Option(names = "--forward-dtype", paramLabel = "FLOAT32|BFLOAT16",
+  @Option(names = "--forward-dtype", paramLabel = "FLOAT32|BFLOAT16", converter = ForwardDtypeConverter.class,
       description = "Override the config's arch.forward_dtype (the paper configs say BFLOAT16, the official default).")
   DType forwardDtype;
 
@@ -69,6 +69,11 @@ public final class BenchCommand implements Callable<Integer> {
       case "infer" -> BenchRequest.Mode.INFER;
       default -> throw new IllegalArgumentException("--mode must be train or infer, got '" + mode + "'");
     };
+    InputPaths.requireExisting("--saved-model", savedModel);
+    if (savedModel != null && benchMode != BenchRequest.Mode.INFER) {
+      throw new IllegalArgumentException("--saved-model applies to --mode infer only; a training step has no "
+          + "SavedModel (drop it, or add --mode infer)");
+    }
     TrmConfig trmConfig = ConfigLoader.load(config);
     if (forwardDtype != null) {
       trmConfig = trmConfig.toBuilder()

@@ -55,6 +55,7 @@ public final class BuildMazeCommand implements Callable<Integer> {
     if (generate == (input != null)) {
       throw new ParameterException(spec.commandLine(), "give exactly one of --input DIR and --generate");
     }
+    InputPaths.requireDirectory("--input", input);
     return output.build(() -> generate
         ? MazeDatasets.generate(new MazeGenerationSpec(size, minPath, train, test, aug, seed), output.out,
             Progress.printingTo(System.err, 2000))

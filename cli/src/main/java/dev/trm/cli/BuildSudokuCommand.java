@@ -79,6 +79,8 @@ public final class BuildSudokuCommand implements Callable<Integer> {
     if (input == null) {
       throw new ParameterException(spec.commandLine(), "give --input CSV, or --generate");
     }
+    InputPaths.requireExisting("--input", input);
+    InputPaths.requireExisting("--test-input", testInput);
     if (givens != null || train != null || test != null) {
       throw new ParameterException(spec.commandLine(), "--givens/--train/--test only apply with --generate");
     }

@@ -30,12 +30,18 @@ public final class EvaluateCommand implements Callable<Integer> {
   Long maxExamples;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Where evaluator outputs (ARC submission.json) go "
-      + "(default: the checkpoint directory).")
+      + "(default: the checkpoint directory); refused when the config has no ARC evaluator.")
   Path out;
 
   @Override
   public Integer call() {
+    InputPaths.requireExisting("--checkpoint", checkpoint);
+    InputPaths.requireDirectory("--data", data);
     Path dir = Checkpoints.latest(checkpoint);
+    if (out != null && !Checkpoints.readConfig(dir).getEval().getEvaluatorsList().contains("arc")) {
+      throw new IllegalArgumentException("--out " + out + " would stay empty: only the ARC evaluator writes files, "
+          + "and the config of " + dir + " has no 'arc' in eval.evaluators (drop --out)");
+    }
     Map<String, Double> metrics = CheckpointEvaluation.run(dir, !rawWeights, data, maxExamples,
         out != null ? out : dir, System.out);
     System.out.println("checkpoint " + dir + " (" + (rawWeights ? "raw" : "EMA") + " weights):");

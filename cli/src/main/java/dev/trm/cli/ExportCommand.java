@@ -8,14 +8,18 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code trm export}: a checkpoint as a TF Serving SavedModel, with models.config and batching parameters. */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export",
     description = {"Export a checkpoint as a TF Serving SavedModel: <base>/<name>/<version>/saved_model.pb + "
         + "variables/ (tag serve; signatures serving_default, fixed_steps, act_step), plus <base>/models.config and "
         + "<base>/batching_parameters.txt. Prints how to serve it."})
 public final class ExportCommand implements Callable<Integer> {
+  @Mixin
+  HelpAndShortVersion helpOptions;
+
   @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
       description = "A checkpoint (checkpoints/step_<N>) or a run directory (its newest checkpoint).")
   Path checkpoint;
@@ -37,6 +41,7 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    InputPaths.requireExisting("--checkpoint", checkpoint);
     long v = version != null ? version : nextVersion(base.resolve(name));
     SavedModelExporter.Result r = SavedModelExporter.exportCheckpoint(checkpoint, rawWeights, base, name, v);
     System.out.println("exported " + (rawWeights ? "raw" : "EMA") + " weights to " + r.versionDir());

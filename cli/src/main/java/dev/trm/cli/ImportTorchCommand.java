@@ -14,15 +14,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code trm import-torch}: official PyTorch weights as a SavedModel and/or a checkpoint to fine-tune from. */
-@Command(name = "import-torch", mixinStandardHelpOptions = true,
+@Command(name = "import-torch",
     description = {"Import an official PyTorch checkpoint (torch.save(state_dict) zip, fp32 or bf16, keys with or "
         + "without _orig_mod.model.inner.) or a .safetensors file: every key is mapped to the model and checked "
         + "against the config; then it is exported as a SavedModel (--out) and/or written as a trm-java checkpoint "
         + "(--checkpoint-out) that trm train --resume fine-tunes from."})
 public final class ImportTorchCommand implements Callable<Integer> {
+  @Mixin
+  HelpAndShortVersion helpOptions;
+
   @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "The .pt/.pth or .safetensors.")
   Path checkpoint;
 
@@ -54,6 +58,8 @@ public final class ImportTorchCommand implements Callable<Integer> {
     if (out == null && checkpointOut == null) {
       throw new IllegalArgumentException("give --out DIR (SavedModel) and/or --checkpoint-out DIR (trm checkpoint)");
     }
+    InputPaths.requireExisting("--checkpoint", checkpoint);
+    InputPaths.requireDirectory("--data", data);
     TrmConfig cfg = ConfigLoader.load(config);
     LinkedHashMap<String, WeightTensor> raw = StateDicts.read(checkpoint);
     ModelDims dims = data != null ? dimsOf(data) : StateDicts.inferDims(checkpoint, raw, cfg.getArch(), seqLen);

@@ -32,9 +32,9 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--q-halt", paramLabel = "FILE", description = "Also write the halting logits [N] as float32 .npy.")
   Path qHalt;
 
-  @Option(names = "--steps", defaultValue = "0", paramLabel = "N",
-      description = "Cap on ACT steps (default: the model's halt_max_steps).")
-  int steps;
+  @Option(names = "--steps", paramLabel = "N",
+      description = "Cap on ACT steps, at least 1 (default: the model's halt_max_steps).")
+  Integer steps;
 
   @Option(names = "--fixed-steps", description = "Run every puzzle for exactly the cap of steps (the official "
       + "evaluation) instead of stopping each when its halting logit turns positive.")
@@ -47,21 +47,32 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "64", description = "Puzzles per model call (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--raw-weights", description = "With a checkpoint: its raw weights instead of the EMA.")
+  @Option(names = "--raw-weights", description = "With a checkpoint: its raw weights instead of the EMA (a SavedModel "
+      + "holds one set of weights: refused there).")
   boolean rawWeights;
 
   @Override
   public Integer call() {
-    if (steps < 0) {
-      throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+    if (steps != null && steps < 1) {
+      throw new IllegalArgumentException("--steps must be at least 1, got " + steps
+          + " (leave it out for the model's halt_max_steps)");
     }
+    InputPaths.requireExisting("--model", model);
+    InputPaths.requireExisting("--input", input);
+    InputPaths.requireExisting("--puzzle-ids", puzzleIds);
+    if (rawWeights && PuzzleSolver.savedModelDir(model) != null) {
+      throw new IllegalArgumentException("--raw-weights applies to a checkpoint or run directory; " + model
+          + " is a SavedModel, which holds only the weights it was exported with");
+    }
+    PredictOutputs.check(input, out, logits, qHalt);
+    int maxSteps = steps == null ? 0 : steps;
     try (PuzzleSolver solver = PuzzleSolver.open(model, rawWeights);
         PuzzleSource source = PuzzleSources.open(input, puzzleIds)) {
       System.out.println("trm predict: " + source.size() + " puzzles of " + source.seqLen() + " cells with "
           + solver.description() + ", " + (fixedSteps ? "all " : "adaptive halting, at most ")
-          + (steps > 0 ? steps : "halt_max_steps") + " ACT steps");
+          + (steps != null ? steps : "halt_max_steps") + " ACT steps");
       PredictJob.Report r = PredictJob.run(solver, source,
-          new PredictJob.Options(out, logits, qHalt, fixedSteps, steps, batchSize));
+          new PredictJob.Options(out, logits, qHalt, fixedSteps, maxSteps, batchSize));
       System.out.printf("wrote %s: %d puzzles, mean %.2f ACT steps, %.1f puzzles/s%n", out, r.puzzles(), r.meanSteps(),
           r.puzzlesPerSecond());
       if (!Double.isNaN(r.exactAccuracy())) {

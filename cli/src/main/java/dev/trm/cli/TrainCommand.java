@@ -7,6 +7,8 @@ import dev.trm.training.Checkpoints;
 import dev.trm.training.Evaluator;
 import dev.trm.training.RunDirectory;
 import dev.trm.training.Trainer;
+import dev.trm.training.TrainingState;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,7 +27,8 @@ public final class TrainCommand implements Callable<Integer> {
   Path config;
 
   @Option(names = "--run-dir", paramLabel = "DIR",
-      description = "Run directory (default: runs/<config name>-<yyyyMMdd-HHmmss>; with --resume, the checkpoint's).")
+      description = "Run directory, which must not exist yet or be empty (default: runs/<config name>-<yyyyMMdd-HHmmss>;"
+          + " with --resume, the checkpoint's).")
   Path runDir;
 
   @Option(names = "--resume", paramLabel = "DIR",
@@ -33,9 +36,10 @@ public final class TrainCommand implements Callable<Integer> {
           + "a weights-only checkpoint (import-torch) starts a fine-tuning run from its weights.")
   Path resume;
 
-  @Option(names = "--steps", paramLabel = "N", defaultValue = "0",
-      description = "Stop after N optimizer steps in all (default: the config's epochs).")
-  long steps;
+  @Option(names = "--steps", paramLabel = "N",
+      description = "Stop after N optimizer steps in all, N >= 1 (default: the config's epochs; with --resume, the "
+          + "target of the run resumed).")
+  Long steps;
 
   @Option(names = "--export", description = "Export the final checkpoint's EMA weights as a SavedModel into "
       + "<run>/export/.")
@@ -44,14 +48,40 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long start = System.nanoTime();
+    if (steps != null && steps < 1) {
+      throw new IllegalArgumentException("--steps must be at least 1, got " + steps
+          + " (leave it out to train for the config's epochs)");
+    }
+    InputPaths.requireExisting("--resume", resume);
     Path resumeFrom = resume == null ? null : Checkpoints.latest(resume);
-    TrmConfig cfg = config != null || resumeFrom == null
-        ? ConfigLoader.load(config != null ? config : Path.of(DEFAULT_CONFIG))
-        : Checkpoints.readConfig(resumeFrom);
+    TrainingState resumed = resumeFrom == null ? null : Checkpoints.readState(resumeFrom);
+    boolean exactResume = resumed != null && !resumed.weightsOnly();
+    TrmConfig cfg = config != null ? ConfigLoader.load(config)
+        : resumeFrom != null ? Checkpoints.readConfig(resumeFrom)
+        : ConfigLoader.load(defaultConfig());
     RunDirectory run = runDir != null ? new RunDirectory(runDir)
-        : resumeFrom != null && !Checkpoints.readState(resumeFrom).weightsOnly() ? RunDirectory.ofCheckpoint(resumeFrom)
+        : exactResume ? RunDirectory.ofCheckpoint(resumeFrom)
         : RunDirectory.defaultFor(cfg);
-    Trainer.Outcome outcome = new Trainer(new Trainer.Options(cfg, run, resumeFrom, steps), System.out).run();
+    if (!exactResume || !resumeFrom.toAbsolutePath().normalize().getParent()
+        .equals(run.checkpoints().toAbsolutePath().normalize())) {
+      RunDirectoryCheck.requireNew(run);  // only an exact resume continues a run in its own directory
+    }
+    Bf16Notice.onThisMachine(cfg).ifPresent(System.out::println);
+    // A resumed run keeps the step target it was started with, unless --steps says otherwise.
+    long maxSteps = steps != null ? steps : exactResume ? resumed.totalSteps() : 0;
+    Trainer.Outcome outcome;
+    try (GracefulStop stop = new GracefulStop(System.out)) {
+      outcome = new Trainer(new Trainer.Options(cfg, run, resumeFrom, maxSteps), System.out, stop).run();
+      if (outcome.stopped()) {
+        System.out.printf("%n%s: stopped at step %d; %s%n", stop.signal(), outcome.steps(),
+            outcome.lastCheckpoint() != null ? "wrote " + outcome.lastCheckpoint() : "no step was trained, nothing "
+                + "written");
+        if (outcome.lastCheckpoint() != null) {
+          System.out.println("  continue with:  trm train --resume " + run.root());
+        }
+        return stop.exitCode();
+      }
+    }
 
     System.out.println();
     System.out.printf("trained %d steps (%.0f s of training); final %s %.4f%n", outcome.steps(),
@@ -69,5 +99,16 @@ public final class TrainCommand implements Callable<Integer> {
     }
     System.out.printf("total wall time %.0f s%n", (System.nanoTime() - start) / 1e9);
     return 0;
+  }
+
+  /** The default config, which is found relative to the working directory: say so when it is not there. */
+  private static Path defaultConfig() {
+    Path path = Path.of(DEFAULT_CONFIG);
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalArgumentException("no --config given, and the default " + DEFAULT_CONFIG + " is not in the "
+          + "working directory " + Path.of("").toAbsolutePath() + ": run trm from the repository root, or pass "
+          + "--config FILE");
+    }
+    return path;
   }
 }

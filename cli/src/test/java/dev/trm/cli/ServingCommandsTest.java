@@ -14,6 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +74,45 @@ class ServingCommandsTest {
     assertThat(Npy.read(dir.resolve("models_trm.npy")).readAllInts())
         .isEqualTo(Npy.read(dir.resolve("ckpt.npy")).readAllInts());
     assertThat(Npy.read(dir.resolve("ckpt_q.npy")).shape()).isEqualTo(new long[] {3});
+  }
+
+  @Test
+  void predictRefusesIgnoredFlagsAndUnusableOutputsBeforeAnyInference() throws Exception {
+    Path inputs = dir.resolve("refused-inputs.npy");
+    Npy.write(inputs, new long[] {1, 6}, new int[] {1, 2, 3, 4, 5, 6}, NpyDtype.INT32);
+    String savedModel = dir.resolve("models/trm").toString();
+    Path outDir = Files.createDirectories(dir.resolve("out-dir.npy"));
+    Object[][] cases = {
+        {new String[] {"--raw-weights"}, "preds.npy", "--raw-weights applies to a checkpoint or run directory"},
+        {new String[] {"--steps", "0"}, "preds.npy", "--steps must be at least 1, got 0"},
+        {new String[] {}, "preds.csv", "must end in .npy"},
+        {new String[] {}, outDir.getFileName().toString(), "is a directory"},
+    };
+    for (Object[] c : cases) {
+      List<String> args = new ArrayList<>(List.of("predict", "--model", savedModel, "--input", inputs.toString(),
+          "--out", dir.resolve((String) c[1]).toString()));
+      args.addAll(List.of((String[]) c[0]));
+      Object[] r = run(args.toArray(String[]::new));
+      assertThat(r[0]).isEqualTo(1);
+      assertThat((String) r[1]).contains((String) c[2]);
+    }
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("preds") || n.contains("partial")
+          || n.endsWith(".tmp")).toList()).isEmpty();
+    }
+    Path csv = Files.writeString(dir.resolve("puzzles.csv"), "source,question,answer,rating\nx,123456,,0\n");
+    Object[] r = run("predict", "--model", savedModel, "--input", csv.toString(), "--out",
+        dir.resolve("preds.npy").toString());
+    assertThat((String) r[1]).contains("must end in .csv: a CSV input gives its predictions as CSV");
+  }
+
+  @Test
+  void evaluateOutWithoutTheArcEvaluatorIsRefused() {
+    Object[] r = run("evaluate", "--checkpoint", dir.resolve("ckpt").toString(), "--out",
+        dir.resolve("eval-out").toString());
+    assertThat(r[0]).isEqualTo(1);
+    assertThat((String) r[1]).contains("only the ARC evaluator writes files");
+    assertThat(Files.exists(dir.resolve("eval-out"))).isFalse();
   }
 
   @Test

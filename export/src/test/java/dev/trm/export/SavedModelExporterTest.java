@@ -1,6 +1,7 @@
 package dev.trm.export;
 
 import static com.google.common.truth.Truth.assertThat;
+import static com.google.common.truth.Truth.assertWithMessage;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.trm.serving.ServingConfigs;
@@ -10,11 +11,14 @@ import dev.trm.model.config.ArchConfig;
 import dev.trm.model.config.DType;
 import dev.trm.model.config.PosEncoding;
 import dev.trm.model.config.TrmConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,9 +107,12 @@ class SavedModelExporterTest {
     assertThat(SavedModelOps.nonStandard(g)).containsExactly("SentencepieceOp");
   }
 
-  /** Every architecture variant (MLP mixer, learned or no positions, no puzzle prefix, bf16) stays standard. */
+  /**
+   * Every architecture variant (MLP mixer, learned or no positions, no puzzle prefix, bf16) stays standard, and the
+   * op list of export/README.md is exactly the union (a test-computed list, so the README cannot drift).
+   */
   @Test
-  void everyVariantUsesOnlyStandardOps() {
+  void everyVariantUsesOnlyStandardOpsAndTheReadmeListsThem() throws IOException {
     TrmConfig tiny = TinyModel.config();
     ArchConfig a = tiny.getArch();
     List<ArchConfig> variants = List.of(
@@ -120,5 +127,12 @@ class SavedModelExporterTest {
       seen.addAll(r.opTypes());
     }
     assertThat(SavedModelOps.STANDARD).containsAtLeastElementsIn(seen);
+    seen.addAll(first.opTypes());
+    String readme = Files.readString(Path.of("README.md"));
+    Matcher listed = Pattern.compile("<!-- op-types -->(.*?)<!-- /op-types -->", Pattern.DOTALL).matcher(readme);
+    assertWithMessage("export/README.md has no <!-- op-types -->...<!-- /op-types --> list").that(listed.find())
+        .isTrue();
+    assertWithMessage("export/README.md's op list; the exports use:\n%s", String.join(" ", seen))
+        .that(new TreeSet<>(List.of(listed.group(1).strip().split("\\s+")))).isEqualTo(seen);
   }
 }

@@ -1,10 +1,8 @@
 package dev.trm.tests;
 
 import static com.google.common.truth.Truth.assertThat;
-import static dev.trm.tests.Captured.capture;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.trm.cli.Trm;
 import dev.trm.datasets.Npy;
 import dev.trm.datasets.NpyArray;
 import dev.trm.datasets.PuzzleDataset;
@@ -46,7 +44,7 @@ class CProgramLoadsExportTest {
       return;
     }
     tiny = TinyRun.get();
-    program = TensorFlowCProgram.compile(TinyRun.REPO.resolve("tests/src/test/c/load_savedmodel.c"),
+    program = TensorFlowCProgram.compile(TinyConfig.REPO.resolve("tests/src/test/c/load_savedmodel.c"),
         Path.of("target/c/load_savedmodel"));
   }
 
@@ -78,9 +76,9 @@ class CProgramLoadsExportTest {
     assertThat(c.stderr()).contains("tag serve, signature serving_default (tensorflow/serving/predict)");
     Path predictions = dir.resolve("predictions.npy");
     Path qHalt = dir.resolve("q_halt.npy");
-    Captured predict = capture(() -> Trm.run("predict", "--model", tiny.modelBase().toString(),
+    CapturedRun predict = CapturedRun.of("predict", "--model", tiny.modelBase().toString(),
         "--input", tiny.data().resolve("test").toString(), "--out", predictions.toString(),
-        "--q-halt", qHalt.toString()));
+        "--q-halt", qHalt.toString());
     assertThat(predict.code()).isEqualTo(0);
     int[] expected = Npy.read(predictions).readAllInts();
     NpyArray expectedQHalt = Npy.read(qHalt);

@@ -1,9 +1,7 @@
 package dev.trm.tests;
 
 import static com.google.common.truth.Truth.assertThat;
-import static dev.trm.tests.Captured.capture;
 
-import dev.trm.cli.Trm;
 import dev.trm.datasets.Npy;
 import dev.trm.datasets.NpyArray;
 import java.io.IOException;
@@ -53,7 +51,7 @@ class CommandLineEndToEndTest {
 
   @Test
   void evaluateReportsExactAccuracyOfTheCheckpoint() {
-    Captured c = capture(() -> Trm.run("evaluate", "--checkpoint", run.toString()));
+    CapturedRun c = CapturedRun.of("evaluate", "--checkpoint", run.toString());
     assertThat(c.code()).isEqualTo(0);
     assertThat(c.out()).contains("eval/exact_accuracy");
   }
@@ -61,8 +59,8 @@ class CommandLineEndToEndTest {
   @Test
   void predictWritesPredictionsInTheInputsLayout() {
     Path out = dir.resolve("preds.npy");
-    Captured c = capture(() -> Trm.run("predict", "--model", run.resolve("export/trm").toString(),
-        "--input", data.resolve("test").toString(), "--out", out.toString()));
+    CapturedRun c = CapturedRun.of("predict", "--model", run.resolve("export/trm").toString(),
+        "--input", data.resolve("test").toString(), "--out", out.toString());
     assertThat(c.code()).isEqualTo(0);
     NpyArray preds = Npy.read(out);
     NpyArray inputs = Npy.read(data.resolve("test/all__inputs.npy"));
@@ -71,20 +69,32 @@ class CommandLineEndToEndTest {
   }
 
   @Test
+  void aSymbolTheModelWasNotTrainedOnIsNamedWithItsCsvLine() throws IOException {
+    // A 4x4 model knows digits 1-4; the 9 on line 4 (after a blank line 3) has no embedding.
+    Path csv = Files.writeString(dir.resolve("wide.csv"), "source,question,answer,rating\nx,1234............,,0\n"
+        + "\ny,.....9..........,,0\n");
+    CapturedRun c = CapturedRun.of("predict", "--model", run.resolve("export/trm").toString(), "--input",
+        csv.toString(), "--out", dir.resolve("wide-preds.csv").toString());
+    assertThat(c.code()).isEqualTo(1);
+    assertThat(c.err()).contains(csv + " line 4: cell 5 is token 10, outside the model's vocabulary of 6 tokens");
+    assertThat(Files.exists(dir.resolve("wide-preds.csv"))).isFalse();
+  }
+
+  @Test
   void badInputGivesOneClearLineAndExitCodeOne() throws IOException {
-    Captured missing = capture(() -> Trm.run("train", "--config", dir.resolve("nope.pbtxt").toString()));
+    CapturedRun missing = CapturedRun.of("train", "--config", dir.resolve("nope.pbtxt").toString());
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("nope.pbtxt");
     assertThat(missing.err()).doesNotContain("\tat ");
 
     Path typo = dir.resolve("typo.pbtxt");
-    Files.writeString(typo, TinyRun.config(data).replace("  l_cycles: 1\n", "  l_cycles: 1\n  l_cylces: 1\n"));
-    Captured unknown = capture(() -> Trm.run("train", "--config", typo.toString()));
+    Files.writeString(typo, TinyConfig.text(data, 4).replace("  l_cycles: 1\n", "  l_cycles: 1\n  l_cylces: 1\n"));
+    CapturedRun unknown = CapturedRun.of("train", "--config", typo.toString());
     assertThat(unknown.code()).isEqualTo(1);
     assertThat(unknown.err()).contains("typo.pbtxt:");
     assertThat(unknown.err()).contains("l_cylces");
 
-    Captured corrupt = capture(() -> Trm.run("evaluate", "--checkpoint", dir.resolve("no-such-run").toString()));
+    CapturedRun corrupt = CapturedRun.of("evaluate", "--checkpoint", dir.resolve("no-such-run").toString());
     assertThat(corrupt.code()).isNotEqualTo(0);
     assertThat(corrupt.err()).contains("no-such-run");
     assertThat(corrupt.err()).doesNotContain("\tat ");

@@ -18,8 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Makes sure the config's dataset exists: an existing {@code data.path} is used as it is; a missing one is generated
- * first when the config has a {@code generate_sudoku} or {@code generate_maze} block. Generation writes to a
+ * Makes sure the config's dataset exists: an existing {@code data.path} is used as it is, unless the config has a
+ * {@code generate_sudoku} or {@code generate_maze} block that the dataset does not match ({@link GeneratedDatasetCheck});
+ * a missing one is generated first from that block. Generation writes to a
  * temporary sibling that is renamed into place, so an interrupted run never leaves a half-written dataset behind.
  */
 final class DatasetPreparation {
@@ -29,6 +30,9 @@ final class DatasetPreparation {
   static Path ensure(DataConfig data, PrintStream out) {
     Path dir = Path.of(data.getPath());
     if (Files.isDirectory(dir.resolve("train")) && Files.isDirectory(dir.resolve("test"))) {
+      if (data.hasGenerateSudoku() || data.hasGenerateMaze()) {
+        GeneratedDatasetCheck.check(dir, data);
+      }
       return dir;
     }
     if (!data.hasGenerateSudoku() && !data.hasGenerateMaze()) {
@@ -49,6 +53,7 @@ final class DatasetPreparation {
       report = data.hasGenerateSudoku()
           ? SudokuDatasets.generate(sudoku(data.getGenerateSudoku()), tmp, progress)
           : MazeDatasets.generate(maze(data.getGenerateMaze()), tmp, progress);
+      GeneratedDatasetCheck.record(tmp, data);
       Files.createDirectories(dir.toAbsolutePath().getParent());
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

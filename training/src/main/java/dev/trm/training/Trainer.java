@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * A training run: the official streaming loop (or the paper's per-batch loop), evaluation and a
@@ -38,16 +39,28 @@ public final class Trainer {
    * @param finalEval the metrics of the last evaluation
    * @param steps optimizer steps taken in all
    * @param trainSeconds wall-clock seconds spent in training steps (all sessions of the run)
+   * @param stopped true if a stop request ended the run early: its last checkpoint is then not evaluated
    */
   public record Outcome(RunDirectory runDir, Path lastCheckpoint, Path bestCheckpoint, Map<String, Double> finalEval,
-      long steps, double trainSeconds) {}
+      long steps, double trainSeconds, boolean stopped) {}
 
   private final Options options;
   private final PrintStream out;
+  private final BooleanSupplier stopRequested;
 
+  /** A trainer that runs until its step target or budget. */
   public Trainer(Options options, PrintStream out) {
+    this(options, out, () -> false);
+  }
+
+  /**
+   * A trainer that also stops early, after the step in progress, once {@code stopRequested} answers true (Ctrl-C),
+   * writing a checkpoint to resume from.
+   */
+  public Trainer(Options options, PrintStream out, BooleanSupplier stopRequested) {
     this.options = options;
     this.out = out;
+    this.stopRequested = stopRequested;
   }
 
   /** Trains until the step count or the wall-clock budget is reached; see {@link Outcome}. */
@@ -71,6 +84,9 @@ public final class Trainer {
     }
     long evalEvery = Math.max(1, (long) (t.getEvalInterval() * examplesPerEpoch / batch));
     double budget = t.getMaxTrainSeconds() > 0 ? t.getMaxTrainSeconds() : Double.POSITIVE_INFINITY;
+    if (options.resume() != null) {
+      ResumeChecks.beforeBuilding(Checkpoints.latest(options.resume()), config, dims, totalSteps, budget);
+    }
 
     RunDirectory run = options.runDir();
     run.create(config);
@@ -99,8 +115,6 @@ public final class Trainer {
   /** Restores {@code checkpoint} into the graph and sampler; returns the training seconds it had used. */
   private double resume(TrainStepGraph graph, TrainSampler sampler, Path checkpoint) {
     TrainingState state = Checkpoints.readState(checkpoint);
-    ConfigCompatibility.check(Checkpoints.readConfig(checkpoint), options.config(), Checkpoints.readDims(checkpoint),
-        graph.dims(), state.weightsOnly(), checkpoint);
     Path bundle = checkpoint.resolve(Checkpoints.BUNDLE);
     if (state.weightsOnly()) {
       graph.restoreWeights(bundle);
@@ -143,17 +157,19 @@ public final class Trainer {
 
     Outcome run(long totalSteps, long evalEvery, double budget, boolean perBatch) {
       this.totalSteps = totalSteps;
+      long firstStep = graph.stepsDone();
+      boolean stopped;
       this.lastTick = System.nanoTime();
       int slots = graph.batchSize();
       int maxActSteps = graph.shape().haltMaxSteps();
       this.budget = budget;
       try (TrainingProgress progress = new TrainingProgress(graph.stepsDone(), totalSteps, slots)) {
-        while (graph.stepsDone() < totalSteps && trainSeconds < budget) {
+        while (graph.stepsDone() < totalSteps && trainSeconds < budget && !stopRequested.getAsBoolean()) {
           Batch batch = sampler.next();
           if (perBatch) {
             // Paper Fig. 3: N_sup supervision steps on this batch from a fresh carry, stopping once all slots halt.
             graph.resetCarry();
-            for (int k = 0; k < maxActSteps && graph.stepsDone() < totalSteps; k++) {
+            for (int k = 0; k < maxActSteps && graph.stepsDone() < totalSteps && !stopRequested.getAsBoolean(); k++) {
               if (step(batch, progress).haltedSlots() == slots) {
                 break;
               }
@@ -165,11 +181,18 @@ public final class Trainer {
             evaluateAndSave(progress);
           }
         }
-        evaluateAndSave(progress);
+        stopped = graph.stepsDone() < totalSteps && trainSeconds < budget;  // only a stop request ends it early
+        if (!stopped) {
+          evaluateAndSave(progress);
+        } else if (graph.stepsDone() > firstStep && !savedAtThisStep()) {
+          // Stopping is urgent: the checkpoint is written without the evaluation, which the resumed run will do.
+          trainSeconds += (System.nanoTime() - lastTick) / 1e9;
+          save(Map.of());
+        }
       }
       Path best = Checkpoints.best(run.checkpoints());
       return new Outcome(run, lastCheckpoint, best == null ? lastCheckpoint : best, lastEval, graph.stepsDone(),
-          trainSeconds);
+          trainSeconds, stopped);
     }
 
     private StepResult step(Batch batch, TrainingProgress progress) {
@@ -193,7 +216,7 @@ public final class Trainer {
 
     private void evaluateAndSave(TrainingProgress progress) {
       long step = graph.stepsDone();
-      if (lastCheckpoint != null && lastCheckpoint.endsWith(Checkpoints.STEP_PREFIX + step)) {
+      if (savedAtThisStep()) {
         return;  // already evaluated and saved at this step
       }
       trainSeconds += (System.nanoTime() - lastTick) / 1e9;
@@ -202,13 +225,22 @@ public final class Trainer {
       Map<String, Double> logged = new LinkedHashMap<>(lastEval);
       metrics.write(step, logged);
       tensorboard.write(step, logged);
-      progress.status(String.format("step %d: %s %.4f", step, Evaluator.EXACT_ACCURACY,
-          lastEval.get(Evaluator.EXACT_ACCURACY)));
-      TrainingState state = new TrainingState(TrainingState.FORMAT, step, totalSteps, sampler.state(),
-          graph.rngState(), graph.hasEma(), false, trainSeconds, lastEval);
+      // On a line of its own: a log cuts the progress bar's line, and the evaluation is what a reader looks for.
+      progress.status("");
+      out.printf("%nstep %d: %s %.4f%n", step, Evaluator.EXACT_ACCURACY, lastEval.get(Evaluator.EXACT_ACCURACY));
+      save(lastEval);
+      lastTick = System.nanoTime();
+    }
+
+    private boolean savedAtThisStep() {
+      return lastCheckpoint != null && lastCheckpoint.endsWith(Checkpoints.STEP_PREFIX + graph.stepsDone());
+    }
+
+    private void save(Map<String, Double> eval) {
+      TrainingState state = new TrainingState(TrainingState.FORMAT, graph.stepsDone(), totalSteps, sampler.state(),
+          graph.rngState(), graph.hasEma(), false, trainSeconds, eval);
       lastCheckpoint = Checkpoints.save(run.checkpoints(), graph, dataDir, state);
       Checkpoints.prune(run.checkpoints(), graph.config().getTrain().getCheckpointsKeep());
-      lastTick = System.nanoTime();
     }
 
     private String latestOrNone() {

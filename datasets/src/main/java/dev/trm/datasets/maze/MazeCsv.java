@@ -25,7 +25,10 @@ public final class MazeCsv {
     List<Maze> mazes = new ArrayList<>();
     try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
       String header = in.readLine();
-      if (header == null || !header.replace("\uFEFF", "").strip().equals(HEADER)) {
+      if (header == null) {
+        throw new DatasetFormatException(csv + " is empty: expected the header '" + HEADER + "' and a row per maze");
+      }
+      if (!header.replace("\uFEFF", "").strip().equals(HEADER)) {
         throw new DatasetFormatException(csv + " line 1: header must be '" + HEADER + "', found '" + header + "'");
       }
       long line = 1;

@@ -33,7 +33,10 @@ public final class SudokuCsvReader {
       if (header != null && header.startsWith("\uFEFF")) {
         header = header.substring(1);
       }
-      if (header == null || !header.strip().equals(HEADER)) {
+      if (header == null) {
+        throw new DatasetFormatException(csv + " is empty: expected the header '" + HEADER + "' and a row per puzzle");
+      }
+      if (!header.strip().equals(HEADER)) {
         throw new DatasetFormatException(csv + " line 1: header must be '" + HEADER + "', found '" + header + "'");
       }
       SudokuShape shape = null;

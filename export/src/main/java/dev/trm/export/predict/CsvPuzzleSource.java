@@ -24,6 +24,8 @@ final class CsvPuzzleSource implements PuzzleSource {
   private final long size;
   private final boolean labels;
   private long line = 1;
+  private long puzzlesBeforeChunk;
+  private long[] chunkLines = new long[0];
   /** The source, question and rating of every row read so far and not yet written back. */
   private final java.util.ArrayDeque<String[]> pending = new java.util.ArrayDeque<>();
 
@@ -67,7 +69,10 @@ final class CsvPuzzleSource implements PuzzleSource {
     if (header != null && header.startsWith("\uFEFF")) {
       header = header.substring(1);
     }
-    if (header == null || !header.strip().equals(HEADER)) {
+    if (header == null) {
+      throw new IllegalArgumentException(file + " is empty: expected the header '" + HEADER + "' and a row per puzzle");
+    }
+    if (!header.strip().equals(HEADER)) {
       throw new IllegalArgumentException(file + " line 1: header must be '" + HEADER + "', found '" + header + "'");
     }
   }
@@ -105,6 +110,8 @@ final class CsvPuzzleSource implements PuzzleSource {
     try {
       int[] inputs = new int[maxRows * seqLen];
       int[] answer = labels ? new int[maxRows * seqLen] : null;
+      puzzlesBeforeChunk += chunkLines.length;
+      long[] lines = new long[maxRows];
       int rows = 0;
       while (rows < maxRows) {
         String text = in.readLine();
@@ -121,8 +128,9 @@ final class CsvPuzzleSource implements PuzzleSource {
           encode(f[2], "answer", answer, rows * seqLen);
         }
         pending.add(new String[] {f[0], f[1], f[3]});
-        rows++;
+        lines[rows++] = line;
       }
+      chunkLines = java.util.Arrays.copyOf(lines, rows);
       if (rows == 0) {
         return null;
       }
@@ -146,6 +154,12 @@ final class CsvPuzzleSource implements PuzzleSource {
       }
       dst[off + i] = t;
     }
+  }
+
+  @Override
+  public String locate(long index) {
+    long row = index - puzzlesBeforeChunk;
+    return row >= 0 && row < chunkLines.length ? file + " line " + chunkLines[(int) row] : "puzzle " + (index + 1);
   }
 
   @Override

@@ -58,6 +58,7 @@ public final class PredictJob {
     long nanos = 0;
     try {
       for (PuzzleChunk chunk = source.next(o.batchSize()); chunk != null; chunk = source.next(o.batchSize())) {
+        checkTokens(source, done, chunk, solver.vocab());
         long t0 = System.nanoTime();
         PuzzleSolver.Solution sol = solver.solve(chunk, o.fixedSteps(), o.maxSteps(), logits != null);
         nanos += System.nanoTime() - t0;
@@ -101,6 +102,21 @@ public final class PredictJob {
     boolean scored = source.hasLabels() && scoredPuzzles > 0;
     return new Report(done, scored ? exact / scoredPuzzles : Double.NaN, scored ? token / scoredPuzzles : Double.NaN,
         done == 0 ? 0 : (double) steps / done, nanos / 1e9);
+  }
+
+  /**
+   * Refuses a puzzle with a token the model has no embedding for, naming where it is: the graph would fail an
+   * assertion deep inside TensorFlow instead.
+   */
+  private static void checkTokens(PuzzleSource source, long first, PuzzleChunk chunk, int vocab) {
+    int[] inputs = chunk.inputs();
+    for (int i = 0; i < inputs.length; i++) {
+      if (inputs[i] < 0 || inputs[i] >= vocab) {
+        throw new IllegalArgumentException(source.locate(first + i / chunk.seqLen()) + ": cell " + i % chunk.seqLen()
+            + " is token " + inputs[i] + ", outside the model's vocabulary of " + vocab + " tokens (0 = pad, 1 = blank,"
+            + " then the symbols): the puzzle has a symbol this model was not trained on");
+      }
+    }
   }
 
   /**

@@ -88,7 +88,7 @@ public final class PuzzleSolver implements AutoCloseable {
   }
 
   /** {@code dir} itself if it holds saved_model.pb, its newest numeric version if it is a base path, else null. */
-  static Path savedModelDir(Path dir) {
+  public static Path savedModelDir(Path dir) {
     if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       return dir;
     }

@@ -13,6 +13,14 @@ public interface PuzzleSource extends AutoCloseable {
   /** Whether the input carries answers (then accuracy can be scored). */
   boolean hasLabels();
 
+  /**
+   * Where puzzle {@code index} (0-based, of the last chunk returned) is, for a message: {@code puzzle <index + 1>}, or
+   * a file and line where the input has lines.
+   */
+  default String locate(long index) {
+    return "puzzle " + (index + 1);
+  }
+
   /** The next at most {@code maxRows} puzzles, or null after the last. */
   PuzzleChunk next(int maxRows);
 

@@ -1,5 +1,7 @@
 package dev.trm.model.config;
 
+import com.google.protobuf.Descriptors.EnumDescriptor;
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.TextFormat;
@@ -12,6 +14,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reads a {@link TrmConfig} from a protobuf text-format file and checks it.
@@ -37,6 +42,19 @@ public final class ConfigLoader {
     return parse(file.toString(), text);
   }
 
+  private static final Pattern UNKNOWN_ENUM = Pattern.compile("Enum type \"trm\\.(\\w+)\" has no value");
+
+  /** For the parser's "Enum type ... has no value named ...": the names it takes (they are upper case). */
+  private static String enumHint(String parserMessage) {
+    Matcher m = UNKNOWN_ENUM.matcher(parserMessage);
+    EnumDescriptor type = m.find() ? TrmConfig.getDescriptor().getFile().findEnumTypeByName(m.group(1)) : null;
+    if (type == null) {
+      return "";
+    }
+    return " Use one of: " + type.getValues().stream().map(EnumValueDescriptor::getName)
+        .filter(n -> !n.endsWith("_UNSPECIFIED")).collect(Collectors.joining(", ")) + " (upper case, unquoted)";
+  }
+
   /** Parses and validates {@code text}; {@code source} names it in errors. */
   public static TrmConfig parse(String source, String text) {
     TrmConfig.Builder builder = TrmConfig.newBuilder();
@@ -45,7 +63,7 @@ public final class ConfigLoader {
       TextFormat.Parser.newBuilder().setParseInfoTreeBuilder(tree).build().merge(text, builder);
     } catch (TextFormat.ParseException e) {
       // The parser's message starts with "line:column:" (1-based).
-      throw new ConfigException(source + ":" + e.getMessage());
+      throw new ConfigException(source + ":" + e.getMessage() + enumHint(e.getMessage()));
     }
     TrmConfig config = builder.build();
     List<String> problems = new ArrayList<>();

@@ -86,6 +86,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anUnknownEnumNameListsTheNamesThatWork() {
+    String text = shipped().replace("forward_dtype: FLOAT32", "forward_dtype: bfloat16");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("my.pbtxt", text));
+    assertThat(e).hasMessageThat().startsWith("my.pbtxt:" + lineOf(text, "bfloat16") + ":");
+    assertThat(e).hasMessageThat().contains("Use one of: FLOAT32, BFLOAT16 (upper case, unquoted)");
+  }
+
+  @Test
   void unreadableFileIsNamed() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Path.of("no/such.pbtxt")));
     assertThat(e).hasMessageThat().contains("no/such.pbtxt");

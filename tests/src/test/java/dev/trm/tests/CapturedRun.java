@@ -1,13 +1,18 @@
 package dev.trm.tests;
 
+import dev.trm.cli.Trm;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.function.IntSupplier;
 
-/** What a {@code trm} command printed and returned, captured in process (and echoed to the test log). */
-record Captured(int code, String out, String err) {
-  static Captured capture(IntSupplier command) {
+/**
+ * One {@code trm} command run in this JVM with its stdout and stderr captured (and echoed to the test log).
+ *
+ * @param code the exit code
+ */
+record CapturedRun(int code, String out, String err) {
+
+  static CapturedRun of(String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -16,7 +21,7 @@ record Captured(int code, String out, String err) {
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     int code;
     try {
-      code = command.getAsInt();
+      code = Trm.run(args);
     } finally {
       System.setOut(oldOut);
       System.setErr(oldErr);
@@ -25,6 +30,6 @@ record Captured(int code, String out, String err) {
     String e = err.toString(StandardCharsets.UTF_8);
     oldOut.print(o);
     oldErr.print(e);
-    return new Captured(code, o, e);
+    return new CapturedRun(code, o, e);
   }
 }
