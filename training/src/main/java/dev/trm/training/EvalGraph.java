@@ -21,8 +21,9 @@ import org.tensorflow.types.TInt32;
  * The evaluation path inside the training graph: the same {@link ActStep} in EVAL mode, reading the weights it is
  * given (the EMA shadows), with its own carry variables ({@code eval/carry/*}, kept out of checkpoints).
  *
- * <p>{@link #run} resets every slot and runs exactly halt_max_steps ACT steps on one test batch; the carry stays on
- * the device and only the last step fetches anything: predictions, q_halt and the metric sums.
+ * <p>{@link #run} resets every slot and runs halt_max_steps ACT steps on one test batch (or more, continuing every
+ * slot past its cap); the carry stays on the device. Every step fetches its predictions and halting logits for the
+ * per-step accuracy; step halt_max_steps also fetches the metric sums of the official evaluation.
  */
 final class EvalGraph {
   /** Scope of the evaluation ops and variables; the saver skips it. */
@@ -46,11 +47,14 @@ final class EvalGraph {
   private final int batchSize;
   private final int seqLen;
   private final int actSteps;
+  private final boolean noActContinue;
   private final Placeholder<TInt32> inputs;
   private final Placeholder<TInt32> labels;
   private final Placeholder<TInt32> puzzleIds;
   private final Op reset;
+  private final Op keepGoing;
   private final Op step;
+  private final List<Operand<?>> stepFetches;
   private final List<Operand<?>> finalFetches;
 
   EvalGraph(Ops tf, TrmModel model, TrmParams weights, int batchSize) {
@@ -58,6 +62,7 @@ final class EvalGraph {
     this.batchSize = batchSize;
     this.seqLen = model.shape().seqLen();
     this.actSteps = model.shape().haltMaxSteps();
+    this.noActContinue = model.arch().getNoActContinue();
     inputs = e.withName("inputs").placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize, seqLen)));
     labels = e.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize, seqLen)));
     puzzleIds = e.withName("puzzle_identifiers").placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize)));
@@ -66,41 +71,66 @@ final class EvalGraph {
         new ActStep.Batch(inputs, labels, puzzleIds), ActStep.Mode.EVAL, null, null);
     Losses.ActLoss loss = Losses.act(tf, model.arch(), out);
     reset = carry.haltAll(tf);
+    keepGoing = carry.haltNone(tf);
     step = tf.withControlDependencies(carry.assign(tf, out.next())).noOp();
-    finalFetches = List.of(loss.predictions(), out.qHalt(), loss.lmLoss(), loss.count(), loss.accuracy(),
-        loss.exactAccuracy(), loss.qHaltAccuracy(), loss.steps());
+    stepFetches = List.of(loss.predictions(), out.qHalt(), out.qContinue());
+    finalFetches = List.of(loss.lmLoss(), loss.count(), loss.accuracy(), loss.exactAccuracy(), loss.qHaltAccuracy(),
+        loss.steps());
   }
 
   int batchSize() {
     return batchSize;
   }
 
-  /** Evaluates one (padded) test batch with halt_max_steps ACT steps from a fresh carry. */
-  Outcome run(Session session, Batch batch) {
+  /** The halting rule: q_halt > 0 alone (true), or q_halt > q_continue. */
+  boolean noActContinue() {
+    return noActContinue;
+  }
+
+  int actSteps() {
+    return actSteps;
+  }
+
+  /**
+   * Evaluates one (padded) test batch from a fresh carry: the official metrics after halt_max_steps ACT steps, and
+   * each of {@code steps} (at least halt_max_steps) steps' predictions added to {@code tally}.
+   */
+  Outcome run(Session session, Batch batch, int steps, StepTally tally) {
     if (batch.batchSize() != batchSize || batch.seqLen() != seqLen) {
       throw new IllegalArgumentException("eval batch is [" + batch.batchSize() + ", " + batch.seqLen()
           + "], the graph was built for [" + batchSize + ", " + seqLen + "]");
     }
     session.run(reset);
+    tally.startBatch(batch);
+    Outcome outcome = null;
     try (BatchTensors fed = BatchTensors.of(batch)) {
-      for (int s = 1; s < actSteps; s++) {
-        fed.feed(session.runner(), inputs, labels, puzzleIds).addTarget(step).run().close();
-      }
-      var runner = fed.feed(session.runner(), inputs, labels, puzzleIds).addTarget(step);
-      finalFetches.forEach(runner::fetch);
-      try (Result r = runner.run()) {
-        TInt32 pred = (TInt32) r.get(0);
-        int[] predictions = new int[batchSize * seqLen];
-        pred.asRawTensor().data().asInts().read(predictions);
-        TFloat32 q = (TFloat32) r.get(1);
-        float[] qHalt = new float[batchSize];
-        q.asRawTensor().data().asFloats().read(qHalt);
-        List<Double> s = new ArrayList<>();
-        for (int i = 2; i < finalFetches.size(); i++) {
-          s.add((double) ((TFloat32) r.get(i)).getFloat());
+      for (int s = 1; s <= Math.max(steps, actSteps); s++) {
+        if (s > actSteps) {
+          session.run(keepGoing);  // the step cap halted every slot; continue them instead of restarting
         }
-        return new Outcome(predictions, qHalt, s.get(0), s.get(1), s.get(2), s.get(3), s.get(4), s.get(5));
+        var runner = fed.feed(session.runner(), inputs, labels, puzzleIds).addTarget(step);
+        stepFetches.forEach(runner::fetch);
+        if (s == actSteps) {
+          finalFetches.forEach(runner::fetch);
+        }
+        try (Result r = runner.run()) {
+          int[] predictions = new int[batchSize * seqLen];
+          ((TInt32) r.get(0)).asRawTensor().data().asInts().read(predictions);
+          float[] qHalt = new float[batchSize];
+          ((TFloat32) r.get(1)).asRawTensor().data().asFloats().read(qHalt);
+          float[] qContinue = new float[batchSize];
+          ((TFloat32) r.get(2)).asRawTensor().data().asFloats().read(qContinue);
+          tally.addStep(s, batch, predictions, qHalt, qContinue);
+          if (s == actSteps) {
+            List<Double> m = new ArrayList<>();
+            for (int i = stepFetches.size(); i < stepFetches.size() + finalFetches.size(); i++) {
+              m.add((double) ((TFloat32) r.get(i)).getFloat());
+            }
+            outcome = new Outcome(predictions, qHalt, m.get(0), m.get(1), m.get(2), m.get(3), m.get(4), m.get(5));
+          }
+        }
       }
     }
+    return outcome;
   }
 }

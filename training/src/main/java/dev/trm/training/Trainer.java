@@ -7,6 +7,7 @@ import dev.trm.model.ModelDims;
 import dev.trm.model.config.LoopStyle;
 import dev.trm.model.config.TrainConfig;
 import dev.trm.model.config.TrmConfig;
+import dev.trm.viz.RunMetrics;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -167,6 +168,8 @@ public final class Trainer {
         }
         evaluateAndSave(progress);
       }
+      out.println("pictures: " + String.join(", ", RunPictures.write(run, graph.shape().haltMaxSteps(), out).stream()
+          .map(Path::toString).toList()));
       Path best = Checkpoints.best(run.checkpoints());
       return new Outcome(run, lastCheckpoint, best == null ? lastCheckpoint : best, lastEval, graph.stepsDone(),
           trainSeconds);
@@ -175,6 +178,7 @@ public final class Trainer {
     private StepResult step(Batch batch, TrainingProgress progress) {
       StepResult r = graph.step(batch);
       Map<String, Double> m = r.metrics();
+      m.put(RunMetrics.TRAIN_SECONDS, trainSeconds + (System.nanoTime() - lastTick) / 1e9);
       metrics.write(r.step(), m);
       tensorboard.write(r.step(), m);
       if (!r.finite()) {
@@ -200,8 +204,10 @@ public final class Trainer {
       lastEval = evaluator.evaluate(step, run.root(),
           (done, total) -> progress.status("evaluating: batch " + done + "/" + total));
       Map<String, Double> logged = new LinkedHashMap<>(lastEval);
+      logged.put(RunMetrics.TRAIN_SECONDS, trainSeconds);
       metrics.write(step, logged);
       tensorboard.write(step, logged);
+      RunPictures.write(run, graph.shape().haltMaxSteps(), out);
       progress.status(String.format("step %d: %s %.4f", step, Evaluator.EXACT_ACCURACY,
           lastEval.get(Evaluator.EXACT_ACCURACY)));
       TrainingState state = new TrainingState(TrainingState.FORMAT, step, totalSteps, sampler.state(),
