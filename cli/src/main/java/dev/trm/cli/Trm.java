@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       PredictCommand.class,
       ImportTorchCommand.class,
       BenchCommand.class,
+      ShowCommand.class,
+      PlotCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Trm implements Callable<Integer> {
