@@ -1,11 +1,13 @@
 package dev.trm.cli;
 
 import dev.trm.export.predict.ActTraces;
+import dev.trm.export.predict.ArcDemonstrations;
 import dev.trm.export.predict.PuzzleChunk;
 import dev.trm.export.predict.PuzzleSolver;
 import dev.trm.export.predict.PuzzleSource;
 import dev.trm.export.predict.PuzzleSources;
 import dev.trm.viz.ActTrace;
+import dev.trm.viz.ArcStyle;
 import dev.trm.viz.GridStyle;
 import dev.trm.viz.PuzzlePictures;
 import java.nio.file.Path;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Option;
         + "prediction with wrong cells marked, label), <out>/puzzle-<i>-steps.png (the answer after each ACT step, "
         + "cells changed since the step before highlighted, q_halt under each, the step where the halting head "
         + "stops named) and the same steps as an animated GIF. Sudoku, Maze and ARC are told apart by the puzzles' "
-        + "shape."})
+        + "shape; ARC puzzles of a dataset are drawn with their demonstration pairs."})
 public final class ShowCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR",
       description = "A SavedModel directory, a model base path (newest version), a checkpoint or a run directory.")
@@ -59,20 +61,33 @@ public final class ShowCommand implements Callable<Integer> {
     if (steps < 0 || cellPx < 4 || indices.stream().anyMatch(i -> i < 0)) {
       throw new IllegalArgumentException("--steps must be >= 1, --cell >= 4 and every --index >= 0");
     }
+    draw(model, rawWeights, input, puzzleIds, indices, steps, out, cellPx);
+    return 0;
+  }
+
+  /**
+   * Draws the puzzles at {@code indices} of {@code input} as {@code model} solves them into {@code out}, printing
+   * what it wrote; returns the film strips.
+   */
+  static List<Path> draw(Path model, boolean rawWeights, Path input, Path puzzleIds, List<Long> indices, int steps,
+      Path out, int cellPx) {
+    List<Path> strips = new java.util.ArrayList<>();
     try (PuzzleSolver solver = PuzzleSolver.open(model, rawWeights);
         PuzzleSource source = PuzzleSources.open(input, puzzleIds)) {
       GridStyle style = GridStyle.of(source.seqLen(), solver.vocab());
       PuzzleChunk chunk = ActTraces.select(source, indices);
-      List<ActTrace> traces = ActTraces.trace(solver, chunk, steps);
+      ArcDemonstrations arc = style instanceof ArcStyle ? ArcDemonstrations.find(input) : ArcDemonstrations.NONE;
+      List<ActTrace> traces = ActTraces.trace(solver, chunk, steps, arc);
       PuzzlePictures pictures = new PuzzlePictures(style, cellPx);
       for (int k = 0; k < traces.size(); k++) {
         ActTrace t = traces.get(k);
         PuzzlePictures.Written w = pictures.write(t, out, "puzzle-" + indices.get(k));
         System.out.printf("puzzle %d: %d ACT steps drawn, the halting head stops at step %d%s%n  %s%n  %s%n  %s%n",
             indices.get(k), t.steps().size(), t.haltStep(), verdict(t), w.summary(), w.filmStrip(), w.animation());
+        strips.add(w.filmStrip());
       }
-      return 0;
     }
+    return strips;
   }
 
   /** Whether the answer at the halting step is right, when the input has labels and that step was drawn. */

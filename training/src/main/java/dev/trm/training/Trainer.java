@@ -168,8 +168,6 @@ public final class Trainer {
         }
         evaluateAndSave(progress);
       }
-      out.println("pictures: " + String.join(", ", RunPictures.write(run, graph.shape().haltMaxSteps(), out).stream()
-          .map(Path::toString).toList()));
       Path best = Checkpoints.best(run.checkpoints());
       return new Outcome(run, lastCheckpoint, best == null ? lastCheckpoint : best, lastEval, graph.stepsDone(),
           trainSeconds);

@@ -48,6 +48,11 @@ public final class ActTraces {
    * puzzle, the answer after each step and the step at which the model's own adaptive halting stops it.
    */
   public static List<ActTrace> trace(PuzzleSolver solver, PuzzleChunk chunk, int steps) {
+    return trace(solver, chunk, steps, ArcDemonstrations.NONE);
+  }
+
+  /** As {@link #trace(PuzzleSolver, PuzzleChunk, int)}, with each ARC puzzle's demonstration pairs. */
+  public static List<ActTrace> trace(PuzzleSolver solver, PuzzleChunk chunk, int steps, ArcDemonstrations arc) {
     int trained = solver.solve(chunk, true, 0, false).steps()[0];
     int[] haltSteps = solver.solve(chunk, false, 0, false).steps();
     List<PuzzleSolver.StepOutput> outputs = solver.actSteps(chunk, steps > 0 ? steps : trained);
@@ -60,7 +65,7 @@ public final class ActTraces {
       }
       int[] label = chunk.labels() == null ? null : answer(Arrays.copyOfRange(chunk.labels(), i * s, (i + 1) * s));
       traces.add(new ActTrace(Arrays.copyOfRange(chunk.inputs(), i * s, (i + 1) * s), label, path, haltSteps[i],
-          List.of()));
+          arc.of(chunk.puzzleIds()[i])));
     }
     return traces;
   }
