@@ -61,16 +61,16 @@ public final class ShowCommand implements Callable<Integer> {
     if (steps < 0 || cellPx < 4 || indices.stream().anyMatch(i -> i < 0)) {
       throw new IllegalArgumentException("--steps must be >= 1, --cell >= 4 and every --index >= 0");
     }
-    draw(model, rawWeights, input, puzzleIds, indices, steps, out, cellPx);
+    draw(model, rawWeights, input, puzzleIds, indices, steps, out, cellPx, System.out);
     return 0;
   }
 
   /**
-   * Draws the puzzles at {@code indices} of {@code input} as {@code model} solves them into {@code out}, printing
-   * what it wrote; returns the film strips.
+   * Draws the puzzles at {@code indices} of {@code input} as {@code model} solves them into {@code out}, telling
+   * {@code log} what it wrote; returns the film strips.
    */
   static List<Path> draw(Path model, boolean rawWeights, Path input, Path puzzleIds, List<Long> indices, int steps,
-      Path out, int cellPx) {
+      Path out, int cellPx, java.io.PrintStream log) {
     List<Path> strips = new java.util.ArrayList<>();
     try (PuzzleSolver solver = PuzzleSolver.open(model, rawWeights);
         PuzzleSource source = PuzzleSources.open(input, puzzleIds)) {
@@ -82,7 +82,7 @@ public final class ShowCommand implements Callable<Integer> {
       for (int k = 0; k < traces.size(); k++) {
         ActTrace t = traces.get(k);
         PuzzlePictures.Written w = pictures.write(t, out, "puzzle-" + indices.get(k));
-        System.out.printf("puzzle %d: %d ACT steps drawn, the halting head stops at step %d%s%n  %s%n  %s%n  %s%n",
+        log.printf("puzzle %d: %d ACT steps drawn, the halting head stops at step %d%s%n  %s%n  %s%n  %s%n",
             indices.get(k), t.steps().size(), t.haltStep(), verdict(t), w.summary(), w.filmStrip(), w.animation());
         strips.add(w.filmStrip());
       }

@@ -73,7 +73,7 @@ public final class TrainCommand implements Callable<Integer> {
       try {
         List<Path> strips = ShowCommand.draw(r.versionDir(), false,
             Checkpoints.readDatasetPath(outcome.lastCheckpoint()).resolve("test"), null, List.of(0L), 0,
-            run.root().resolve("show"), 28);
+            run.root().resolve("show"), 28, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         System.out.println("  film strip:     " + strips.get(0) + " (held-out puzzle 0; more: trm show --help)");
       } catch (IllegalArgumentException e) {
         // Not every dataset can be drawn (only Sudoku, Maze and ARC shapes); the run itself succeeded.

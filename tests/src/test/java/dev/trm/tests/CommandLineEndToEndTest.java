@@ -22,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * data) with export, evaluate the checkpoint, predict with the SavedModel; and the one-line errors for bad input.
  */
 class CommandLineEndToEndTest {
-  private static final Path REPO = Path.of(System.getProperty("trm.repo", ".."));
 
   @TempDir static Path dir;
   private static Path run;
@@ -77,6 +76,47 @@ class CommandLineEndToEndTest {
   }
 
   @Test
+  void theMainJobDrawsItsPicturesAndSaysWhere() {
+    assertThat(trainOut).contains("pictures:");
+    assertThat(trainOut).contains("film strip:");
+    for (String file : List.of("curves.png", "curves.svg", "accuracy_per_step.png", "show/puzzle-0.png",
+        "show/puzzle-0-steps.png", "show/puzzle-0-steps.gif")) {
+      assertThat(Files.exists(run.resolve(file))).isTrue();
+    }
+  }
+
+  @Test
+  void showPlotAndEvaluateDrawOnRequest() {
+    Path show = dir.resolve("show");
+    Captured shown = capture(() -> Trm.run("show", "--model", run.toString(), "--input",
+        data.resolve("test").toString(), "--index", "1,3", "--steps", "5", "--out", show.toString()));
+    assertThat(shown.code).isEqualTo(0);
+    assertThat(shown.out).contains("puzzle 3: 5 ACT steps drawn");
+    assertThat(Files.exists(show.resolve("puzzle-3-steps.gif"))).isTrue();
+
+    Captured plotted = capture(() -> Trm.run("plot", run.toString(), run.toString(), "--out",
+        dir.resolve("both.png").toString()));
+    assertThat(plotted.code).isEqualTo(0);
+    assertThat(Files.exists(dir.resolve("both.svg"))).isTrue();
+
+    Captured evaluated = capture(() -> Trm.run("evaluate", "--checkpoint", run.toString(), "--steps", "5",
+        "--plot", dir.resolve("steps.png").toString()));
+    assertThat(evaluated.code).isEqualTo(0);
+    assertThat(evaluated.out).contains("step  5");
+    assertThat(evaluated.out).contains("the halting head stopped");
+    assertThat(evaluated.out).containsMatch("eval/exact_accuracy +[0-9.]+ +95% \\[");
+    assertThat(Files.exists(dir.resolve("steps.png"))).isTrue();
+
+    Captured outOfRange = capture(() -> Trm.run("show", "--model", run.toString(), "--input",
+        data.resolve("test").toString(), "--index", "999", "--out", show.toString()));
+    assertThat(outOfRange.code).isEqualTo(1);
+    assertThat(outOfRange.err).contains("--index 999 is out of range");
+    Captured notARun = capture(() -> Trm.run("plot", data.toString()));
+    assertThat(notARun.code).isEqualTo(1);
+    assertThat(notARun.err).contains("has no metrics.jsonl");
+  }
+
+  @Test
   void badInputGivesOneClearLineAndExitCodeOne() throws IOException {
     Captured missing = capture(() -> Trm.run("train", "--config", dir.resolve("nope.pbtxt").toString()));
     assertThat(missing.code).isEqualTo(1);
@@ -98,23 +138,7 @@ class CommandLineEndToEndTest {
 
   /** The main job's config, shrunk: 4x4 Sudoku, hidden 16, a dozen steps. */
   private static String tinyConfig(Path data) throws IOException {
-    String cpu = Files.readString(REPO.resolve("configs/sudoku6-cpu.pbtxt"));
-    return cpu
-        .replaceAll("name: \"[^\"]*\"", "name: \"tiny\"")
-        .replaceAll("path: \"[^\"]*\"", "path: \"" + data + "\"")
-        .replaceAll("generate_sudoku \\{[^}]*}",
-            "generate_sudoku { size: 4 givens: 8 train_puzzles: 48 test_puzzles: 16 augmentations: 1 seed: 3 }")
-        .replaceAll("hidden_size: \\d+", "hidden_size: 16")
-        .replaceAll("puzzle_emb_ndim: \\d+", "puzzle_emb_ndim: 16")
-        .replaceAll("num_heads: \\d+", "num_heads: 2")
-        .replaceAll("h_cycles: \\d+", "h_cycles: 2")
-        .replaceAll("l_cycles: \\d+", "l_cycles: 1")
-        .replaceAll("halt_max_steps: \\d+", "halt_max_steps: 3")
-        .replaceAll("global_batch_size: \\d+", "global_batch_size: 16")
-        .replaceAll("epochs: [0-9.e]+", "epochs: 4")
-        .replaceAll("eval_interval: [0-9.e]+", "eval_interval: 2")
-        .replaceAll("max_train_seconds: [0-9.e]+", "max_train_seconds: 0")
-        .replaceAll("eval \\{[^}]*}", "eval { batch_size: 16 max_examples: 0 aggregated_voting: false }");
+    return TinyConfigs.sudoku("tiny", data, 4, 8);
   }
 
   private record Captured(int code, String out, String err) {}

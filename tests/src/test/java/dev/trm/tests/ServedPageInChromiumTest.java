@@ -35,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 class ServedPageInChromiumTest {
-  private static final Path REPO = Path.of(System.getProperty("trm.repo", ".."));
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The README's held-out 6x6 puzzle, as tokens (1 = blank, d + 1 = digit d). */
   private static final int[] PUZZLE = {5, 3, 1, 1, 2, 1, 1, 6, 1, 1, 1, 7, 7, 1, 1, 4, 1, 2, 1, 2, 4, 1, 7, 5,
@@ -51,7 +50,7 @@ class ServedPageInChromiumTest {
   static void trainAndServe() throws Exception {
     chromium = chromium();
     Path config = dir.resolve("tiny6.pbtxt");
-    Files.writeString(config, tinyConfig(dir.resolve("data")));
+    Files.writeString(config, TinyConfigs.sudoku("tiny6", dir.resolve("data"), 6, 14));
     Path run = dir.resolve("run");
     assertThat(Trm.run("train", "--config", config.toString(), "--run-dir", run.toString(), "--export")).isEqualTo(0);
     restPort = freePort();
@@ -200,25 +199,5 @@ class ServedPageInChromiumTest {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
-  }
-
-  /** The main job's config, shrunk: 6x6 Sudoku, hidden 16, 3 ACT steps, a few dozen optimizer steps. */
-  private static String tinyConfig(Path data) throws IOException {
-    return Files.readString(REPO.resolve("configs/sudoku6-cpu.pbtxt"))
-        .replaceAll("name: \"[^\"]*\"", "name: \"tiny6\"")
-        .replaceAll("path: \"[^\"]*\"", "path: \"" + data + "\"")
-        .replaceAll("generate_sudoku \\{[^}]*}",
-            "generate_sudoku { size: 6 givens: 14 train_puzzles: 48 test_puzzles: 16 augmentations: 1 seed: 3 }")
-        .replaceAll("hidden_size: \\d+", "hidden_size: 16")
-        .replaceAll("puzzle_emb_ndim: \\d+", "puzzle_emb_ndim: 16")
-        .replaceAll("num_heads: \\d+", "num_heads: 2")
-        .replaceAll("h_cycles: \\d+", "h_cycles: 2")
-        .replaceAll("l_cycles: \\d+", "l_cycles: 1")
-        .replaceAll("halt_max_steps: \\d+", "halt_max_steps: 3")
-        .replaceAll("global_batch_size: \\d+", "global_batch_size: 16")
-        .replaceAll("epochs: [0-9.e]+", "epochs: 4")
-        .replaceAll("eval_interval: [0-9.e]+", "eval_interval: 2")
-        .replaceAll("max_train_seconds: [0-9.e]+", "max_train_seconds: 0")
-        .replaceAll("eval \\{[^}]*}", "eval { batch_size: 16 max_examples: 0 aggregated_voting: false }");
   }
 }

@@ -15,8 +15,8 @@ import org.tensorflow.Session;
  * Evaluates the EMA weights on the test split (TRM-SPEC §5): every test batch starts from a fresh carry and runs
  * exactly halt_max_steps ACT steps; the metrics of the final step are summed over the split and divided by the
  * number of scored examples, as the official {@code evaluate} does. The exact accuracy after every step, and how the
- * halting head would have stopped, are added as {@link StepAccuracy} metrics. With {@code eval.evaluators: "arc"} the ARC
- * evaluator votes over the predictions and writes {@code evaluator_ARC_step_<N>/submission.json}.
+ * halting head would have stopped, are added as {@link StepAccuracy} metrics. With {@code eval.evaluators: "arc"}
+ * the ARC evaluator votes over the predictions and writes {@code evaluator_ARC_step_<N>/submission.json}.
  */
 public final class Evaluator {
   public static final String EXACT_ACCURACY = "eval/exact_accuracy";

@@ -26,7 +26,7 @@ public final class ChartFiles {
 
   private ChartFiles() {}
 
-  /** Writes {@code charts} row by row, {@code columns} to a row, each {@code w x h} pixels, to {@code png} and its .svg. */
+  /** Writes {@code charts} row by row, {@code columns} to a row, each {@code w x h} pixels, to {@code png} and .svg. */
   public static void write(List<JFreeChart> charts, int columns, int w, int h, Path png) {
     int rows = (charts.size() + columns - 1) / columns;
     int width = columns * w;
@@ -51,10 +51,21 @@ public final class ChartFiles {
     }
   }
 
+  /** A white plot area with light grid lines, for charts that are printed and put in READMEs. */
+  static void whiteBackground(JFreeChart chart) {
+    chart.setBackgroundPaint(Color.WHITE);
+    chart.getPlot().setBackgroundPaint(Color.WHITE);
+    if (chart.getPlot() instanceof org.jfree.chart.plot.XYPlot xy) {
+      xy.setDomainGridlinePaint(Color.LIGHT_GRAY);
+      xy.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    }
+  }
+
   /** The SVG beside a PNG: {@code x.png} -> {@code x.svg}. */
   public static Path svgOf(Path png) {
     String name = png.getFileName().toString();
-    String stem = name.toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+    boolean pngName = name.toLowerCase(java.util.Locale.ROOT).endsWith(".png");
+    String stem = pngName ? name.substring(0, name.length() - 4) : name;
     return png.resolveSibling(stem + ".svg");
   }
 

@@ -47,6 +47,7 @@ public final class StepAccuracyChart {
     chart.addSubtitle(new TextTitle(String.format(Locale.ROOT,
         "%.0f examples; the halting head stopped %.0f of them by itself, %.1f%% %s on a correct answer",
         accuracy.count(), accuracy.halted(), 100 * accuracy.haltedAccuracy(), accuracy.haltedInterval())));
+    ChartFiles.whiteBackground(chart);
     ChartFiles.write(List.of(chart), 1, 760, 420, png);
   }
 }

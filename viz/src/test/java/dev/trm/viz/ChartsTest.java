@@ -52,6 +52,8 @@ class ChartsTest {
     assertThat(svg).contains("training time (s)");
     assertThat(svg).contains("run-a exact");
     assertThat(svg).contains("run-b token");
+    LearningCurves.write(List.of(RunMetrics.read(a), RunMetrics.read(a)), png);  // the same run twice
+    assertThat(Files.readString(ChartFiles.svgOf(png))).contains("run-a #2 exact");
   }
 
   @Test
