@@ -30,7 +30,7 @@ final class EvalGraph {
   static final String SCOPE = "eval";
 
   /**
-   * One test batch's outcome after the final ACT step.
+   * One test batch's outcome after ACT step halt_max_steps.
    *
    * @param predictions argmax tokens [B*S], row-major
    * @param qHalt halting logits [B]

@@ -26,7 +26,6 @@ public final class Evaluator {
   private final PuzzleDataset test;
   private final EvalConfig config;
   private final ArcEvaluator arc;
-  private final boolean noActContinue;
 
   /**
    * @param eval the evaluation path, run in {@code session}
@@ -34,7 +33,6 @@ public final class Evaluator {
    */
   Evaluator(EvalGraph eval, Session session, PuzzleDataset test, EvalConfig config, ArcEvaluator arc) {
     this.eval = eval;
-    this.noActContinue = eval.noActContinue();
     this.session = session;
     this.test = test;
     this.config = config;
@@ -64,7 +62,7 @@ public final class Evaluator {
    * step halt_max_steps).
    */
   public Map<String, Double> evaluate(long step, Path outputDir, Progress progress, int actSteps) {
-    StepTally tally = new StepTally(Math.max(actSteps, eval.actSteps()), noActContinue);
+    StepTally tally = new StepTally(Math.max(actSteps, eval.actSteps()), eval.noActContinue());
     TestIterator batches = new TestIterator(test, eval.batchSize(), config.getMaxExamples());
     if (arc != null && !config.getAggregatedVoting()) {
       arc.reset();

@@ -12,12 +12,13 @@ import dev.trm.viz.StepAccuracy;
 final class StepTally {
   private final boolean noActContinue;
   private double count;
-  private double[] correct;
+  private final double[] correct;
   private double halted;
   private double haltedCorrect;
   private boolean[] scored;
   private int[] haltStep;
 
+  /** A tally of {@code steps} ACT steps per batch. */
   StepTally(int steps, boolean noActContinue) {
     this.noActContinue = noActContinue;
     this.correct = new double[steps];
@@ -38,9 +39,6 @@ final class StepTally {
 
   /** Adds ACT step {@code step} (1-based) of the current batch. */
   void addStep(int step, Batch batch, int[] predictions, float[] qHalt, float[] qContinue) {
-    if (step > correct.length) {
-      correct = java.util.Arrays.copyOf(correct, step);
-    }
     int[] labels = batch.labels();
     int s = batch.seqLen();
     for (int i = 0; i < batch.batchSize(); i++) {
