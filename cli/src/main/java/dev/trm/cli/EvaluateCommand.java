@@ -2,6 +2,10 @@ package dev.trm.cli;
 
 import dev.trm.training.Checkpoints;
 import dev.trm.training.CheckpointEvaluation;
+import dev.trm.training.RunPictures;
+import dev.trm.viz.ChartFiles;
+import dev.trm.viz.StepAccuracy;
+import dev.trm.viz.StepAccuracyChart;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,6 +37,15 @@ public final class EvaluateCommand implements Callable<Integer> {
       + "(default: the checkpoint directory); refused when the config has no ARC evaluator.")
   Path out;
 
+  @Option(names = "--steps", paramLabel = "N", description = "Report the exact accuracy after each of N ACT steps "
+      + "(default: halt_max_steps; more continues past the trained depth; the other metrics stay those of "
+      + "halt_max_steps steps).")
+  int steps;
+
+  @Option(names = "--plot", paramLabel = "FILE.png", description = "Where the accuracy-per-step chart goes, with an "
+      + "SVG beside it (default: accuracy_per_step.png in the --out directory).")
+  Path plot;
+
   @Override
   public Integer call() {
     InputPaths.requireExisting("--checkpoint", checkpoint);
@@ -42,10 +55,18 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--out " + out + " would stay empty: only the ARC evaluator writes files, "
           + "and the config of " + dir + " has no 'arc' in eval.evaluators (drop --out)");
     }
-    Map<String, Double> metrics = CheckpointEvaluation.run(dir, !rawWeights, data, maxExamples,
-        out != null ? out : dir, System.out);
+    if (steps < 0) {
+      throw new IllegalArgumentException("--steps must be positive");
+    }
+    Path outDir = out != null ? out : dir;
+    Map<String, Double> metrics = CheckpointEvaluation.run(dir, !rawWeights, data, maxExamples, steps, outDir,
+        System.out);
     System.out.println("checkpoint " + dir + " (" + (rawWeights ? "raw" : "EMA") + " weights):");
-    metrics.forEach((k, v) -> System.out.printf("  %-22s %.4f%n", k, v));
+    EvaluationReport.print(metrics, System.out);
+    Path chart = plot != null ? plot : outDir.resolve(RunPictures.STEP_ACCURACY);
+    StepAccuracyChart.write(StepAccuracy.from(metrics), Checkpoints.readConfig(dir).getArch().getHaltMaxSteps(),
+        chart);
+    System.out.println("accuracy per ACT step: " + chart + " (and " + ChartFiles.svgOf(chart).getFileName() + ")");
     return 0;
   }
 }

@@ -6,10 +6,12 @@ import dev.trm.model.config.TrmConfig;
 import dev.trm.training.Checkpoints;
 import dev.trm.training.Evaluator;
 import dev.trm.training.RunDirectory;
+import dev.trm.training.RunPictures;
 import dev.trm.training.Trainer;
 import dev.trm.training.TrainingState;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,12 +92,23 @@ public final class TrainCommand implements Callable<Integer> {
     System.out.println("  metrics:        " + run.metrics());
     System.out.println("  tensorboard:    tensorboard --logdir " + run.tensorboard());
     System.out.println("  checkpoints:    last " + outcome.lastCheckpoint() + ", best " + outcome.bestCheckpoint());
+    System.out.println("  pictures:       " + run.root().resolve(RunPictures.CURVES) + ", "
+        + run.root().resolve(RunPictures.STEP_ACCURACY));
     if (export) {
       SavedModelExporter.Result r = SavedModelExporter.exportCheckpoint(outcome.lastCheckpoint(), false,
           run.export(), "trm", ExportCommand.nextVersion(run.export().resolve("trm")));
       System.out.println("  export:         " + r.versionDir() + " (EMA weights of " + outcome.lastCheckpoint()
           .getFileName() + ")");
       System.out.println("  serve it with:  " + r.serveCommand());
+      try {
+        List<Path> strips = ShowCommand.draw(r.versionDir(), false,
+            Checkpoints.readDatasetPath(outcome.lastCheckpoint()).resolve("test"), null, List.of(0L), 0,
+            run.root().resolve("show"), 28, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        System.out.println("  film strip:     " + strips.get(0) + " (held-out puzzle 0; more: trm show --help)");
+      } catch (IllegalArgumentException e) {
+        // Not every dataset can be drawn (only Sudoku, Maze and ARC shapes); the run itself succeeded.
+        System.out.println("  film strip:     not drawn: " + e.getMessage());
+      }
     }
     System.out.printf("total wall time %.0f s%n", (System.nanoTime() - start) / 1e9);
     return 0;

@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
       PredictCommand.class,
       ImportTorchCommand.class,
       BenchCommand.class,
+      ShowCommand.class,
+      PlotCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Trm implements Callable<Integer> {

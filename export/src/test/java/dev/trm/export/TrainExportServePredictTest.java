@@ -6,7 +6,9 @@ import dev.trm.datasets.Npy;
 import dev.trm.datasets.PuzzleDataset;
 import dev.trm.datasets.sudoku.SudokuDatasets;
 import dev.trm.datasets.sudoku.SudokuGenerationSpec;
+import dev.trm.export.predict.ActTraces;
 import dev.trm.export.predict.PredictJob;
+import dev.trm.export.predict.PuzzleChunk;
 import dev.trm.export.predict.PuzzleSolver;
 import dev.trm.export.predict.PuzzleSource;
 import dev.trm.export.predict.PuzzleSources;
@@ -20,6 +22,9 @@ import dev.trm.training.Checkpoints;
 import dev.trm.training.RunDirectory;
 import dev.trm.training.Sessions;
 import dev.trm.training.Trainer;
+import dev.trm.viz.ActTrace;
+import dev.trm.viz.GridStyle;
+import dev.trm.viz.PuzzlePictures;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -168,6 +173,49 @@ class TrainExportServePredictTest {
     // The comparison tells EMA from raw weights: they differ after training.
     Map<String, WeightTensor> raw = Checkpoints.readWeights(trained.lastCheckpoint(), false);
     assertThat(raw.get(dev.trm.model.WeightNames.LM_HEAD)).isNotEqualTo(ema.get(dev.trm.model.WeightNames.LM_HEAD));
+  }
+
+  @Test
+  void actStepTracesAgreeWithTheLoopSignaturesAndAreDrawn() throws Exception {
+    List<ActTrace> traces;
+    List<ActTrace> longer;
+    PuzzleSolver.Solution fixed;
+    PuzzleSolver.Solution adaptive;
+    PuzzleChunk chunk;
+    int n = config.getArch().getHaltMaxSteps();
+    try (PuzzleSolver solver = PuzzleSolver.open(base.resolve("trm"), false);
+        PuzzleSource source = PuzzleSources.open(data.resolve("test"), null)) {
+      chunk = ActTraces.select(source, List.of(5L, 0L, 2L));
+      traces = ActTraces.trace(solver, chunk, 0);
+      longer = ActTraces.trace(solver, chunk, n + 2);
+      fixed = solver.solve(chunk, true, 0, false);
+      adaptive = solver.solve(chunk, false, 0, false);
+    }
+    int s = chunk.seqLen();
+    assertThat(Arrays.copyOfRange(chunk.inputs(), 0, s)).isEqualTo(Arrays.copyOfRange(ints(testInputs), 5 * s, 6 * s));
+    for (int i = 0; i < 3; i++) {
+      ActTrace t = traces.get(i);
+      assertThat(t.steps()).hasSize(n);
+      assertThat(t.prediction()).isEqualTo(Arrays.copyOfRange(fixed.predictions(), i * s, (i + 1) * s));
+      assertThat(t.haltStep()).isEqualTo(adaptive.steps()[i]);
+      assertThat(t.steps().get(t.haltStep() - 1).prediction())
+          .isEqualTo(Arrays.copyOfRange(adaptive.predictions(), i * s, (i + 1) * s));
+      assertThat(longer.get(i).steps()).hasSize(n + 2);
+      assertThat(longer.get(i).steps().get(n - 1).prediction()).isEqualTo(t.prediction());
+    }
+    try (PuzzleSolver fromCheckpoint = PuzzleSolver.open(dir.resolve("run"), false)) {
+      List<ActTrace> again = ActTraces.trace(fromCheckpoint, chunk, 0);
+      assertThat(again.get(1).steps().get(0).prediction()).isEqualTo(traces.get(1).steps().get(0).prediction());
+    }
+    PuzzlePictures.Written files = new PuzzlePictures(GridStyle.of(s, dims.vocabSize()), 24)
+        .write(traces.get(0), dir.resolve("show"), "puzzle-5");
+    try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(
+        files.animation().toFile())) {
+      javax.imageio.ImageReader reader = javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
+      reader.setInput(in);
+      assertThat(reader.getNumImages(true)).isEqualTo(n);
+      reader.dispose();
+    }
   }
 
   @Test

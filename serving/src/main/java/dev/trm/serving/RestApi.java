@@ -79,6 +79,9 @@ final class RestApi implements HttpHandler {
   }
 
   private void route(HttpExchange ex, String method, String path) throws IOException {
+    if (method.equals("GET") && StaticPages.send(ex, path)) {
+      return;  // the page at "/" for trying a model in a browser
+    }
     Matcher m;
     if (method.equals("POST") && (m = PREDICT.matcher(path)).matches()) {
       String name = decode(m.group(1));

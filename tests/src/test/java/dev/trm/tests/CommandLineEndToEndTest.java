@@ -81,6 +81,47 @@ class CommandLineEndToEndTest {
   }
 
   @Test
+  void theMainJobDrawsItsPicturesAndSaysWhere() {
+    assertThat(trainOut).contains("pictures:");
+    assertThat(trainOut).contains("film strip:");
+    for (String file : List.of("curves.png", "curves.svg", "accuracy_per_step.png", "show/puzzle-0.png",
+        "show/puzzle-0-steps.png", "show/puzzle-0-steps.gif")) {
+      assertThat(Files.exists(run.resolve(file))).isTrue();
+    }
+  }
+
+  @Test
+  void showPlotAndEvaluateDrawOnRequest() {
+    Path show = dir.resolve("show");
+    CapturedRun shown = CapturedRun.of("show", "--model", run.toString(), "--input",
+        data.resolve("test").toString(), "--index", "1,3", "--steps", "5", "--out", show.toString());
+    assertThat(shown.code()).isEqualTo(0);
+    assertThat(shown.out()).contains("puzzle 3: 5 ACT steps drawn");
+    assertThat(Files.exists(show.resolve("puzzle-3-steps.gif"))).isTrue();
+
+    CapturedRun plotted = CapturedRun.of("plot", run.toString(), run.toString(), "--out",
+        dir.resolve("both.png").toString());
+    assertThat(plotted.code()).isEqualTo(0);
+    assertThat(Files.exists(dir.resolve("both.svg"))).isTrue();
+
+    CapturedRun evaluated = CapturedRun.of("evaluate", "--checkpoint", run.toString(), "--steps", "5",
+        "--plot", dir.resolve("steps.png").toString());
+    assertThat(evaluated.code()).isEqualTo(0);
+    assertThat(evaluated.out()).contains("step  5");
+    assertThat(evaluated.out()).contains("the halting head stopped");
+    assertThat(evaluated.out()).containsMatch("eval/exact_accuracy +[0-9.]+ +95% \\[");
+    assertThat(Files.exists(dir.resolve("steps.png"))).isTrue();
+
+    CapturedRun outOfRange = CapturedRun.of("show", "--model", run.toString(), "--input",
+        data.resolve("test").toString(), "--index", "999", "--out", show.toString());
+    assertThat(outOfRange.code()).isEqualTo(1);
+    assertThat(outOfRange.err()).contains("--index 999 is out of range");
+    CapturedRun notARun = CapturedRun.of("plot", data.toString());
+    assertThat(notARun.code()).isEqualTo(1);
+    assertThat(notARun.err()).contains("has no metrics.jsonl");
+  }
+
+  @Test
   void badInputGivesOneClearLineAndExitCodeOne() throws IOException {
     CapturedRun missing = CapturedRun.of("train", "--config", dir.resolve("nope.pbtxt").toString());
     assertThat(missing.code()).isEqualTo(1);

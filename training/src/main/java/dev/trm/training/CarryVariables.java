@@ -57,6 +57,11 @@ final class CarryVariables {
         tf.assign(puzzleIds, next.puzzleIds()));
   }
 
+  /** Marks every slot running: the next step continues all of them, even past halt_max_steps. */
+  Op haltNone(Ops tf) {
+    return tf.assign(halted, tf.fill(tf.shape(tf.identity(halted)), tf.constant(false)));
+  }
+
   /** Marks every slot halted: the next step restarts all of them from the batch it is fed. */
   Op haltAll(Ops tf) {
     return tf.assign(halted, tf.fill(tf.shape(tf.identity(halted)), tf.constant(true)));

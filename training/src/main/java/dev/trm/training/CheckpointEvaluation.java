@@ -38,6 +38,15 @@ public final class CheckpointEvaluation {
    */
   public static Map<String, Double> run(Path checkpoint, boolean ema, Path dataDir, Long maxExamples, Path outputDir,
       PrintStream out) {
+    return run(checkpoint, ema, dataDir, maxExamples, 0, outputDir, out);
+  }
+
+  /**
+   * As {@link #run(Path, boolean, Path, Long, Path, PrintStream)}, with the exact accuracy after each of
+   * {@code actSteps} ACT steps (at least halt_max_steps; more runs past the trained depth) among the metrics.
+   */
+  public static Map<String, Double> run(Path checkpoint, boolean ema, Path dataDir, Long maxExamples, int actSteps,
+      Path outputDir, PrintStream out) {
     TrmConfig config = Checkpoints.readConfig(checkpoint);
     ModelDims dims = Checkpoints.readDims(checkpoint);
     Map<String, WeightTensor> weights = Checkpoints.readWeights(checkpoint, ema);
@@ -61,7 +70,7 @@ public final class CheckpointEvaluation {
             Evaluator.arcEvaluatorFor(evalConfig, data));
         long step = Checkpoints.readState(checkpoint).step();
         return evaluator.evaluate(step, outputDir,
-            (done, total) -> out.printf("\revaluating: batch %d/%d", done, total).flush());
+            (done, total) -> out.printf("\revaluating: batch %d/%d", done, total).flush(), actSteps);
       } finally {
         out.println();
       }

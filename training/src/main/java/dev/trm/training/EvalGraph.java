@@ -21,15 +21,16 @@ import org.tensorflow.types.TInt32;
  * The evaluation path inside the training graph: the same ACT step as {@link ActStep#eval}, reading the weights it is
  * given (the EMA shadows), with its own carry variables ({@code eval/carry/*}, kept out of checkpoints).
  *
- * <p>{@link #run} resets every slot and runs exactly halt_max_steps ACT steps on one test batch; the carry stays on
- * the device and only the last step fetches anything: predictions, q_halt and the metric sums.
+ * <p>{@link #run} resets every slot and runs halt_max_steps ACT steps on one test batch (or more, continuing every
+ * slot past its cap); the carry stays on the device. Every step fetches its predictions and halting logits for the
+ * per-step accuracy; step halt_max_steps also fetches the metric sums of the official evaluation.
  */
 final class EvalGraph {
   /** Scope of the evaluation ops and variables; the saver skips it. */
   static final String SCOPE = "eval";
 
   /**
-   * One test batch's outcome after the final ACT step.
+   * One test batch's outcome after ACT step halt_max_steps.
    *
    * @param predictions argmax tokens [B*S], row-major
    * @param qHalt halting logits [B]
@@ -46,9 +47,12 @@ final class EvalGraph {
   private final int batchSize;
   private final int seqLen;
   private final int actSteps;
-  private final BatchPlaceholders batch;
+  private final boolean noActContinue;
+  private final BatchPlaceholders placeholders;
   private final Op reset;
+  private final Op keepGoing;
   private final Op step;
+  private final List<Operand<?>> stepFetches;
   private final List<Operand<?>> finalFetches;
 
   EvalGraph(Ops tf, TrmModel model, TrmParams weights, int batchSize) {
@@ -56,42 +60,72 @@ final class EvalGraph {
     this.batchSize = batchSize;
     this.seqLen = model.shape().seqLen();
     this.actSteps = model.shape().haltMaxSteps();
-    batch = BatchPlaceholders.create(e, batchSize, seqLen);
+    this.noActContinue = model.arch().getNoActContinue();
+    placeholders = BatchPlaceholders.create(e, batchSize, seqLen);
     CarryVariables carry = new CarryVariables(e.withSubScope("carry"), model.shape(), batchSize);
     ActStep.Step out = new ActStep(model).eval(weights, carry.read(tf), batch.examples());
     Losses.ActLoss loss = Losses.act(tf, model.arch(), out);
     reset = carry.haltAll(tf);
+    keepGoing = carry.haltNone(tf);
     step = tf.withControlDependencies(carry.assign(tf, out.next())).noOp();
-    finalFetches = List.of(loss.predictions(), out.qHalt(), loss.lmLoss(), loss.count(), loss.accuracy(),
-        loss.exactAccuracy(), loss.qHaltAccuracy(), loss.steps());
+    stepFetches = List.of(loss.predictions(), out.qHalt(), out.qContinue());
+    finalFetches = List.of(loss.lmLoss(), loss.count(), loss.accuracy(), loss.exactAccuracy(), loss.qHaltAccuracy(),
+        loss.steps());
   }
 
   int batchSize() {
     return batchSize;
   }
 
-  /** Evaluates one (padded) test batch with halt_max_steps ACT steps from a fresh carry. */
-  Outcome run(Session session, Batch testBatch) {
-    try (BatchTensors fed = BatchTensors.of(testBatch)) {
-      session.run(reset);
-      for (int s = 1; s < actSteps; s++) {
-        batch.feed(session.runner(), fed).addTarget(step).run().close();
-      }
-      var runner = batch.feed(session.runner(), fed).addTarget(step);
-      finalFetches.forEach(runner::fetch);
-      try (Result r = runner.run()) {
-        TInt32 pred = (TInt32) r.get(0);
-        int[] predictions = new int[batchSize * seqLen];
-        pred.asRawTensor().data().asInts().read(predictions);
-        TFloat32 q = (TFloat32) r.get(1);
-        float[] qHalt = new float[batchSize];
-        q.asRawTensor().data().asFloats().read(qHalt);
-        List<Double> s = new ArrayList<>();
-        for (int i = 2; i < finalFetches.size(); i++) {
-          s.add((double) ((TFloat32) r.get(i)).getFloat());
+  /** The halting rule: q_halt > 0 alone (true), or q_halt > q_continue. */
+  boolean noActContinue() {
+    return noActContinue;
+  }
+
+  int actSteps() {
+    return actSteps;
+  }
+
+  /**
+   * Evaluates one (padded) test batch from a fresh carry: the official metrics after halt_max_steps ACT steps, and
+   * each of {@code steps} (at least halt_max_steps) steps' predictions added to {@code tally}.
+   */
+  Outcome run(Session session, Batch batch, int steps, StepTally tally) {
+    if (batch.batchSize() != batchSize || batch.seqLen() != seqLen) {
+      throw new IllegalArgumentException("eval batch is [" + batch.batchSize() + ", " + batch.seqLen()
+          + "], the graph was built for [" + batchSize + ", " + seqLen + "]");
+    }
+    session.run(reset);
+    tally.startBatch(batch);
+    Outcome outcome = null;
+    try (BatchTensors fed = BatchTensors.of(batch)) {
+      for (int s = 1; s <= Math.max(steps, actSteps); s++) {
+        if (s > actSteps) {
+          session.run(keepGoing);  // the step cap halted every slot; continue them instead of restarting
         }
-        return new Outcome(predictions, qHalt, s.get(0), s.get(1), s.get(2), s.get(3), s.get(4), s.get(5));
+        var runner = placeholders.feed(session.runner(), fed).addTarget(step);
+        stepFetches.forEach(runner::fetch);
+        if (s == actSteps) {
+          finalFetches.forEach(runner::fetch);
+        }
+        try (Result r = runner.run()) {
+          int[] predictions = new int[batchSize * seqLen];
+          ((TInt32) r.get(0)).asRawTensor().data().asInts().read(predictions);
+          float[] qHalt = new float[batchSize];
+          ((TFloat32) r.get(1)).asRawTensor().data().asFloats().read(qHalt);
+          float[] qContinue = new float[batchSize];
+          ((TFloat32) r.get(2)).asRawTensor().data().asFloats().read(qContinue);
+          tally.addStep(s, batch, predictions, qHalt, qContinue);
+          if (s == actSteps) {
+            List<Double> m = new ArrayList<>();
+            for (int i = stepFetches.size(); i < stepFetches.size() + finalFetches.size(); i++) {
+              m.add((double) ((TFloat32) r.get(i)).getFloat());
+            }
+            outcome = new Outcome(predictions, qHalt, m.get(0), m.get(1), m.get(2), m.get(3), m.get(4), m.get(5));
+          }
+        }
       }
     }
+    return outcome;
   }
 }

@@ -5,6 +5,7 @@ import dev.trm.datasets.PuzzleDataset;
 import dev.trm.datasets.TestIterator;
 import dev.trm.datasets.arc.ArcEvaluator;
 import dev.trm.model.config.EvalConfig;
+import dev.trm.viz.StepAccuracy;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,8 +14,9 @@ import org.tensorflow.Session;
 /**
  * Evaluates the EMA weights on the test split: every test batch starts from a fresh carry and runs
  * exactly halt_max_steps ACT steps; the metrics of the final step are summed over the split and divided by the
- * number of scored examples, as the official {@code evaluate} does. With {@code eval.evaluators: "arc"} the ARC
- * evaluator votes over the predictions and writes {@code evaluator_ARC_step_<N>/submission.json}.
+ * number of scored examples, as the official {@code evaluate} does. The exact accuracy after every step, and how the
+ * halting head would have stopped, are added as {@link StepAccuracy} metrics. With {@code eval.evaluators: "arc"}
+ * the ARC evaluator votes over the predictions and writes {@code evaluator_ARC_step_<N>/submission.json}.
  */
 public final class Evaluator {
   public static final String EXACT_ACCURACY = "eval/exact_accuracy";
@@ -51,6 +53,16 @@ public final class Evaluator {
    * @return {@code eval/*} metrics, plus {@code ARC/pass@K} with the ARC evaluator
    */
   public Map<String, Double> evaluate(long step, Path outputDir, Progress progress) {
+    return evaluate(step, outputDir, progress, eval.actSteps());
+  }
+
+  /**
+   * As {@link #evaluate(long, Path, Progress)}, with the per-step accuracy recorded for {@code actSteps} ACT steps
+   * (more than halt_max_steps continues every example past the trained depth; the official metrics stay those of
+   * step halt_max_steps).
+   */
+  public Map<String, Double> evaluate(long step, Path outputDir, Progress progress, int actSteps) {
+    StepTally tally = new StepTally(Math.max(actSteps, eval.actSteps()), eval.noActContinue());
     TestIterator batches = new TestIterator(test, eval.batchSize(), config.getMaxExamples());
     if (arc != null && !config.getAggregatedVoting()) {
       arc.reset();
@@ -64,7 +76,7 @@ public final class Evaluator {
     long done = 0;
     while (batches.hasNext()) {
       Batch batch = batches.next();
-      EvalGraph.Outcome o = eval.run(session, batch);
+      EvalGraph.Outcome o = eval.run(session, batch, actSteps, tally);
       lmLoss += o.lmLoss();
       count += o.count();
       accuracy += o.accuracy();
@@ -83,7 +95,8 @@ public final class Evaluator {
     m.put("eval/q_halt_accuracy", qHalt / n);
     m.put("eval/steps", steps / n);
     m.put("eval/lm_loss", lmLoss / n);
-    m.put("eval/count", count);
+    m.put(StepAccuracy.COUNT, count);
+    m.putAll(tally.result().metrics());
     if (arc != null) {
       m.putAll(arc.metrics());
       arc.writeSubmission(outputDir.resolve("evaluator_ARC_step_" + step).resolve("submission.json"));

@@ -7,6 +7,7 @@ import dev.trm.model.ModelDims;
 import dev.trm.model.config.LoopStyle;
 import dev.trm.model.config.TrainConfig;
 import dev.trm.model.config.TrmConfig;
+import dev.trm.viz.RunMetrics;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -198,6 +199,7 @@ public final class Trainer {
     private StepResult step(Batch batch, TrainingProgress progress) {
       StepResult r = graph.step(batch);
       Map<String, Double> m = r.metrics();
+      m.put(RunMetrics.TRAIN_SECONDS, trainSeconds + (System.nanoTime() - lastTick) / 1e9);
       metrics.write(r.step(), m);
       tensorboard.write(r.step(), m);
       if (!r.finite()) {
@@ -223,8 +225,10 @@ public final class Trainer {
       lastEval = evaluator.evaluate(step, run.root(),
           (done, total) -> progress.status("evaluating: batch " + done + "/" + total));
       Map<String, Double> logged = new LinkedHashMap<>(lastEval);
+      logged.put(RunMetrics.TRAIN_SECONDS, trainSeconds);
       metrics.write(step, logged);
       tensorboard.write(step, logged);
+      RunPictures.write(run, graph.shape().haltMaxSteps(), out);
       // On a line of its own: a log cuts the progress bar's line, and the evaluation is what a reader looks for.
       progress.status("");
       out.printf("%nstep %d: %s %.4f%n", step, Evaluator.EXACT_ACCURACY, lastEval.get(Evaluator.EXACT_ACCURACY));

@@ -9,6 +9,8 @@ import dev.trm.model.ParamSpec;
 import dev.trm.model.WeightNames;
 import dev.trm.model.WeightTensor;
 import dev.trm.model.config.TrmConfig;
+import dev.trm.viz.RunMetrics;
+import dev.trm.viz.StepAccuracy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -103,6 +105,43 @@ class TrainerTest {
       assertThat(table.data()[c]).isEqualTo(0f);
     }
     assertThat(table.data()[dim]).isNotEqualTo(0f);
+  }
+
+  @Test
+  void evaluationsRecordTheExactAccuracyAfterEachActStep() {
+    int n = config.getArch().getHaltMaxSteps();
+    Map<String, Double> eval = outcome.finalEval();
+    assertThat(eval.get(StepAccuracy.exactAt(n))).isEqualTo(eval.get(Evaluator.EXACT_ACCURACY));
+    assertThat(eval).containsKey(StepAccuracy.exactAt(1));
+    assertThat(eval).doesNotContainKey(StepAccuracy.exactAt(n + 1));
+    assertThat(eval.get(StepAccuracy.HALTED_CORRECT)).isAtMost(eval.get(StepAccuracy.HALTED));
+  }
+
+  @Test
+  void evaluationCanContinuePastTheTrainedDepthWithoutChangingTheOfficialMetrics() {
+    int n = config.getArch().getHaltMaxSteps();
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    Map<String, Double> official = CheckpointEvaluation.run(outcome.lastCheckpoint(), true, null, null,
+        dir.resolve("eval-n"), quiet);
+    Map<String, Double> longer = CheckpointEvaluation.run(outcome.lastCheckpoint(), true, null, null, n + 3,
+        dir.resolve("eval-n3"), quiet);
+    assertThat(longer.get(Evaluator.EXACT_ACCURACY)).isEqualTo(official.get(Evaluator.EXACT_ACCURACY));
+    assertThat(longer.get(StepAccuracy.exactAt(n))).isEqualTo(official.get(StepAccuracy.exactAt(n)));
+    assertThat(longer).containsKey(StepAccuracy.exactAt(n + 3));
+  }
+
+  @Test
+  void drawsTheRunsPicturesAndLogsTrainingTime() throws IOException {
+    Path root = outcome.runDir().root();
+    for (String file : List.of("curves.png", "curves.svg", "accuracy_per_step.png", "accuracy_per_step.svg")) {
+      assertThat(Files.size(root.resolve(file))).isGreaterThan(1000L);
+    }
+    double previous = -1;
+    for (JsonNode line : lines()) {
+      double seconds = line.get(RunMetrics.TRAIN_SECONDS).asDouble();
+      assertThat(seconds).isAtLeast(previous);
+      previous = seconds;
+    }
   }
 
   private static List<JsonNode> lines() throws IOException {
