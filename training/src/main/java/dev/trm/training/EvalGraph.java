@@ -63,7 +63,7 @@ final class EvalGraph {
     this.noActContinue = model.arch().getNoActContinue();
     placeholders = BatchPlaceholders.create(e, batchSize, seqLen);
     CarryVariables carry = new CarryVariables(e.withSubScope("carry"), model.shape(), batchSize);
-    ActStep.Step out = new ActStep(model).eval(weights, carry.read(tf), batch.examples());
+    ActStep.Step out = new ActStep(model).eval(weights, carry.read(tf), placeholders.examples());
     Losses.ActLoss loss = Losses.act(tf, model.arch(), out);
     reset = carry.haltAll(tf);
     keepGoing = carry.haltNone(tf);
