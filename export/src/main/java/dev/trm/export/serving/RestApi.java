@@ -1,7 +1,6 @@
 package dev.trm.export.serving;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,60 +53,88 @@ final class RestApi implements HttpHandler {
   private final BatchScheduler batcher;
   private final long timeoutMs;
   private final int maxRequestBytes;
+  private final int maxRequestRows;
+  private final Admission admission;
+  private final ServingMetrics metrics;
 
-  /** {@code batcher} may be null (no batching); {@code timeoutMs} 0 = none. */
-  RestApi(ModelManager manager, BatchScheduler batcher, long timeoutMs, int maxRequestBytes) {
+  /**
+   * {@code batcher} may be null (no batching: then {@code maxRequestRows} caps a request's rows; with batching
+   * {@code max_batch_size} does); {@code timeoutMs} 0 = none; {@code admission} bounds the predicts that run and
+   * wait at once.
+   */
+  RestApi(ModelManager manager, BatchScheduler batcher, long timeoutMs, int maxRequestBytes, int maxRequestRows,
+      Admission admission, ServingMetrics metrics) {
     this.manager = manager;
     this.batcher = batcher;
     this.timeoutMs = timeoutMs;
     this.maxRequestBytes = maxRequestBytes;
+    this.maxRequestRows = maxRequestRows;
+    this.admission = admission;
+    this.metrics = metrics;
   }
+
+  /** A parsed request line: which API, on which model, version or label. */
+  private record Call(String api, String model, Long version, String label, String verb) {}
 
   @Override
   public void handle(HttpExchange ex) {
+    long start = System.nanoTime();
+    String method = ex.getRequestMethod();
+    String path = ex.getRequestURI().getRawPath();
+    Call call = null;
+    String status = "OK";
     try (ex) {
-      String method = ex.getRequestMethod();
-      String path = ex.getRequestURI().getRawPath();
       try {
-        route(ex, method, path);
+        call = parse(method, path);
+        execute(ex, call);
       } catch (ServingException e) {
+        status = e.code().statusName();
         sendError(ex, e.code().httpStatus, e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, method + " " + path + " failed", e);
-        sendError(ex, 500, "Internal: " + e);
+      } catch (RuntimeException | Error e) {
+        // A bug or an exhausted JVM: the client gets a plain 500, the log gets the details; the server goes on.
+        LOG.log(Level.SEVERE, method + " " + path + " failed", e);
+        ServingException internal = ServingException.internal();
+        status = internal.code().statusName();
+        sendError(ex, internal.code().httpStatus, internal.getMessage());
       }
     } catch (IOException e) {
-      // The client went away mid-response; nothing more to tell it.
+      // The client went away mid-response (or its deadline closed the connection); nothing more to tell it.
+      status = "CANCELLED";
       LOG.fine("response not delivered: " + e.getMessage());
+    } finally {
+      if (call != null) {
+        metrics.record(call.model(), call.api(), ServingMetrics.Entrypoint.REST, status,
+            (System.nanoTime() - start) / 1000);
+      }
     }
   }
 
-  private void route(HttpExchange ex, String method, String path) throws IOException {
+  private static Call parse(String method, String path) {
     Matcher m;
     if (method.equals("POST") && (m = PREDICT.matcher(path)).matches()) {
-      String name = decode(m.group(1));
-      Long version = version(m.group(2));
-      String label = m.group(3) == null ? null : decode(m.group(3));
-      if (!m.group(4).equalsIgnoreCase("predict")) {
-        throw new ServingException(ServingException.Code.UNIMPLEMENTED, ":" + m.group(4)
-            + " needs a tensorflow/serving/" + m.group(4).toLowerCase(java.util.Locale.ROOT)
-            + " signature; these models have predict signatures only: use :predict");
-      }
-      predict(ex, name, version, label, readBody(ex));
+      String verb = m.group(4).toLowerCase(java.util.Locale.ROOT);
+      String api = Character.toUpperCase(verb.charAt(0)) + verb.substring(1);
+      return new Call(api, decode(m.group(1)), version(m.group(2)), m.group(3) == null ? null : decode(m.group(3)),
+          verb);
     } else if (method.equals("GET") && (m = STATUS.matcher(path)).matches()) {
       if (m.group(1) == null) {
         throw ServingException.invalidArgument("Missing model name in request.");
       }
-      String name = decode(m.group(1));
-      Long version = version(m.group(2));
-      String label = m.group(3) == null ? null : decode(m.group(3));
-      if (m.group(4) != null) {
-        sendJson(ex, 200, metadata(name, version, label));
-      } else {
-        sendJson(ex, 200, status(name, label == null ? version : labelled(name, label)));
-      }
-    } else {
-      throw ServingException.invalidArgument("Malformed request: " + method + " " + path);
+      return new Call(m.group(4) != null ? "GetModelMetadata" : "GetModelStatus", decode(m.group(1)),
+          version(m.group(2)), m.group(3) == null ? null : decode(m.group(3)), m.group(4));
+    }
+    throw ServingException.invalidArgument("Malformed request: " + method + " " + path);
+  }
+
+  private void execute(HttpExchange ex, Call c) throws IOException {
+    switch (c.api()) {
+      case "Predict" -> predict(ex, c.model(), c.version(), c.label(), readBody(ex));
+      case "GetModelMetadata" -> sendJson(ex, 200, metadata(c.model(), c.version(), c.label()));
+      case "GetModelStatus" ->
+          sendJson(ex, 200, status(c.model(), c.label() == null ? c.version() : labelled(c.model(), c.label())));
+      default -> throw new ServingException(ServingException.Code.UNIMPLEMENTED, ":" + c.verb()
+          + " needs a tensorflow/serving/" + c.verb() + " signature; these models have predict signatures only: "
+          + "use :predict");
     }
   }
 
@@ -175,31 +202,30 @@ final class RestApi implements HttpHandler {
   }
 
   private void predict(HttpExchange ex, String name, Long version, String label, byte[] body) throws IOException {
-    JsonNode doc;
-    if (body.length == 0) {
-      throw ServingException.invalidArgument("JSON Parse error: The document is empty");
-    }
-    try {
-      doc = JSON.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw ServingException.invalidArgument("JSON Parse error: " + e.getOriginalMessage() + " at offset: "
-          + e.getLocation().getCharOffset());
-    }
-    Servable servable = manager.acquire(name, version, label);
     Map<String, HostTensor> outputs;
     Request request;
-    try {
-      request = PredictRequestDecoder.decode(doc, servable::signature);
-      SignatureInfo sig = request.signature();
-      if (batcher != null) {
-        Servable.checkInputs(sig, request.inputs());
-        outputs = batcher.run(List.of(servable, sig), request.inputs(), in -> servable.run(sig, in, timeoutMs),
-            timeoutMs);
-      } else {
-        outputs = servable.run(sig, request.inputs(), timeoutMs);
+    try (Admission.Turn turn = admission.enter(timeoutMs)) {
+      JsonNode doc = JsonBodies.parse(JSON, body);
+      Servable servable = manager.acquire(name, version, label);
+      try {
+        request = PredictRequestDecoder.decode(doc, servable::signature);
+        SignatureInfo sig = request.signature();
+        BatchScheduler.Runner runner = in -> {
+          long start = System.nanoTime();
+          Map<String, HostTensor> out = servable.run(sig, in, timeoutMs);
+          metrics.recordRuntime(name, "Predict", (System.nanoTime() - start) / 1000);
+          return out;
+        };
+        if (batcher != null) {
+          Servable.checkInputs(sig, request.inputs());
+          outputs = batcher.run(List.of(servable, sig), request.inputs(), runner, timeoutMs);
+        } else {
+          BatchScheduler.checkTaskSize(BatchScheduler.commonRows(request.inputs()), maxRequestRows);
+          outputs = runner.run(request.inputs());
+        }
+      } finally {
+        servable.release();
       }
-    } finally {
-      servable.release();
     }
     PredictResponseEncoder.validate(outputs, request.format());
     ex.getResponseHeaders().set("Content-Type", "application/json");
