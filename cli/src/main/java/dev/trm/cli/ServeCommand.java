@@ -107,6 +107,12 @@ public final class ServeCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}); with --enable_batching the batching parameters' max_batch_size is the cap.")
   int maxRequestRows;
 
+  @Option(names = "--max_waiting_requests", defaultValue = "128",
+      description = "Requests that may wait for a request thread; one more is answered 503 at once (trm serve "
+          + "only; default: ${DEFAULT-VALUE}). Each waiting request holds its body: at most this x "
+          + "--max_request_bytes.")
+  int maxWaitingRequests;
+
   @Option(names = "--rest_api_read_deadline_seconds", defaultValue = "30",
       description = "A connection that has not delivered its whole request by then is closed (trm serve only; "
           + "default: ${DEFAULT-VALUE}).")
@@ -154,15 +160,16 @@ public final class ServeCommand implements Callable<Integer> {
     int requestThreads = threads > 0 ? threads : 4 * Runtime.getRuntime().availableProcessors();
     MonitoringConfig monitoring = monitoringConfigFile != null
         ? ServingConfigs.readMonitoringConfig(monitoringConfigFile) : MonitoringConfig.getDefaultInstance();
-    if (maxNumLoadRetries < 0 || loadRetryIntervalMicros < 0 || maxRequestRows < 1) {
-      throw new IllegalArgumentException("--max_num_load_retries and --load_retry_interval_micros must be >= 0, "
-          + "--max_request_rows >= 1");
+    if (maxNumLoadRetries < 0 || loadRetryIntervalMicros < 0 || maxWaitingRequests < 0 || maxRequestRows < 1) {
+      throw new IllegalArgumentException("--max_num_load_retries, --load_retry_interval_micros and "
+          + "--max_waiting_requests must be >= 0, --max_request_rows >= 1");
     }
     ServingServer.useConnectionDeadlines(readDeadlineSeconds, writeDeadlineSeconds);
+    ModelManager.LoadRetries retries =
+        new ModelManager.LoadRetries(maxNumLoadRetries, Duration.ofNanos(loadRetryIntervalMicros * 1000));
     ServingServer server = ServingServer.start(models, new ServingServer.Options(host, restApiPort, requestThreads,
         timeoutMs, maxRequestBytes, pollSeconds, modelConfigFile, configPollSeconds, batching, session,
-        tags.split(",")), new ServingServer.Robustness(maxRequestRows, new ModelManager.LoadRetries(
-            maxNumLoadRetries, Duration.ofNanos(loadRetryIntervalMicros * 1000))), monitoring);
+        tags.split(",")), new ServingServer.Robustness(maxRequestRows, maxWaitingRequests, retries), monitoring);
     for (ModelConfig m : models) {
       System.out.println("serving model '" + m.getName() + "' from " + m.getBasePath());
     }

@@ -18,12 +18,15 @@ final class InFlight extends Filter {
 
   @Override
   public void doFilter(HttpExchange ex, Chain chain) throws IOException {
+    boolean admitted;
     synchronized (this) {
-      if (!draining) {
+      admitted = !draining;
+      if (admitted) {
         running++;
       }
     }
-    if (isDraining(ex)) {
+    if (!admitted) {
+      refuse(ex);
       return;
     }
     try {
@@ -36,13 +39,8 @@ final class InFlight extends Filter {
     }
   }
 
-  /** True (and the client told so) if this exchange arrived after draining began. */
-  private boolean isDraining(HttpExchange ex) throws IOException {
-    synchronized (this) {
-      if (!draining) {
-        return false;
-      }
-    }
+  /** Tells a client that arrived after draining began that the server is going away. */
+  private static void refuse(HttpExchange ex) throws IOException {
     try (ex) {
       byte[] body = "{\"error\": \"server shutting down\"}".getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().set("Content-Type", "application/json");
@@ -51,7 +49,6 @@ final class InFlight extends Filter {
         out.write(body);
       }
     }
-    return true;
   }
 
   /** Refuses new exchanges from now on and waits (at most {@code grace}) until those in progress have ended. */

@@ -24,14 +24,16 @@ import org.tensorflow.proto.ConfigProto;
  * TF Serving work unchanged; a background thread polls the model base paths (and the model config file) so that new
  * versions are picked up while running.
  *
- * <p>How it holds up. Connections are served by a pool of {@link Options#threads} + {@value #CONNECTION_THREADS}
- * threads that read requests and write answers; the JDK server closes a connection whose request is not read within
- * the read deadline or whose answer is not taken within the write deadline ({@link #useConnectionDeadlines}), so a
- * stalled client holds a thread for a bounded time and cannot starve the others. Model work (parsing a body, running
- * the model) is admitted separately ({@link Admission}): {@link Options#threads} at once, four times as many
- * waiting, and beyond that a 503 JSON answer. Bodies are capped at {@link Options#maxRequestBytes}, rows at
- * {@link Robustness#maxRequestRows} (at {@code max_batch_size} with batching). {@link #close} lets requests in
- * flight finish.
+ * <p>How it holds up. Connections are served by a pool of {@link Options#threads} +
+ * {@link Robustness#maxWaitingRequests} + {@value #SPARE_CONNECTION_THREADS} threads that read requests and write
+ * answers; the JDK server closes a connection whose request is not read within the read deadline or whose answer is
+ * not taken within the write deadline ({@link #useConnectionDeadlines}), so a stalled client holds a thread for a
+ * bounded time and cannot starve the others. Model work (parsing a body, running the model) is admitted separately
+ * ({@link Admission}): {@link Options#threads} at once, {@link Robustness#maxWaitingRequests} waiting (each holding
+ * only its raw body), and beyond that a 503 JSON answer; connections beyond the pool wait unread in a queue of
+ * {@value #QUEUED_CONNECTIONS}, and only past that does the JDK server close them. Bodies are capped at
+ * {@link Options#maxRequestBytes}, rows at {@link Robustness#maxRequestRows} (at {@code max_batch_size} with
+ * batching). {@link #close} lets requests in flight finish.
  */
 public final class ServingServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ServingServer.class.getName());
@@ -56,15 +58,25 @@ public final class ServingServer implements AutoCloseable {
   /**
    * @param maxRequestRows the most rows (dimension 0) one request may carry without batching (with batching,
    *     {@code max_batch_size} is the cap, as in TF Serving)
+   * @param maxWaitingRequests requests that may wait for a model thread; one more is refused with 503
    * @param loadRetries how failed model loads are retried (--max_num_load_retries, --load_retry_interval_micros)
    */
-  public record Robustness(int maxRequestRows, ModelManager.LoadRetries loadRetries) {
-    /** 1024 rows; TF Serving's load retries (5, 60 s apart). */
-    public static final Robustness DEFAULTS = new Robustness(1024, ModelManager.LoadRetries.TF_SERVING_DEFAULTS);
+  public record Robustness(int maxRequestRows, int maxWaitingRequests, ModelManager.LoadRetries loadRetries) {
+    /** 1024 rows; 128 waiting; TF Serving's load retries (5, 60 s apart). */
+    public static final Robustness DEFAULTS =
+        new Robustness(1024, 128, ModelManager.LoadRetries.TF_SERVING_DEFAULTS);
+
+    public Robustness {
+      if (maxRequestRows < 1 || maxWaitingRequests < 0) {
+        throw new IllegalArgumentException("max request rows must be >= 1, max waiting requests >= 0");
+      }
+    }
   }
 
-  /** Connection threads beyond the model threads: how many slow clients can be read from or written to at once. */
-  public static final int CONNECTION_THREADS = 64;
+  /** Connection threads beyond those that run or wait: for slow clients, and to answer 503 when all are taken. */
+  public static final int SPARE_CONNECTION_THREADS = 32;
+  /** Connections accepted but not yet read, waiting for a connection thread. */
+  public static final int QUEUED_CONNECTIONS = 1024;
   private static final String READ_DEADLINE = "sun.net.httpserver.maxReqTime";
   private static final String WRITE_DEADLINE = "sun.net.httpserver.maxRspTime";
 
@@ -133,10 +145,10 @@ public final class ServingServer implements AutoCloseable {
     ModelManager manager = new ModelManager(models, o.sessionConfig(), r.loadRetries(), metrics, o.tags());
     manager.poll();
     BatchScheduler batcher = o.batching() == null ? null : new BatchScheduler(o.batching());
-    // Connections waiting for a thread cost a socket each, nothing read yet; beyond the queue the JDK server closes.
-    int connectionThreads = o.threads() + CONNECTION_THREADS;
+    // Queued connections cost a socket each, nothing read yet; beyond the queue the JDK server closes them.
+    int connectionThreads = o.threads() + r.maxWaitingRequests() + SPARE_CONNECTION_THREADS;
     ThreadPoolExecutor requests = new ThreadPoolExecutor(connectionThreads, connectionThreads, 0,
-        TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1024), daemon("rest"));
+        TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUED_CONNECTIONS), daemon("rest"));
     HttpServer http;
     try {
       http = HttpServer.create(new InetSocketAddress(o.bindAddress(), o.port()), 256);
@@ -144,7 +156,7 @@ public final class ServingServer implements AutoCloseable {
       manager.close();
       throw new UncheckedIOException("cannot listen on " + o.bindAddress() + ":" + o.port() + ": " + e.getMessage(), e);
     }
-    Admission admission = new Admission(o.threads(), 4 * o.threads());
+    Admission admission = new Admission(o.threads(), r.maxWaitingRequests());
     InFlight inFlight = new InFlight();
     http.createContext("/", new RestApi(manager, batcher, o.timeoutMs(), o.maxRequestBytes(), r.maxRequestRows(),
         admission, metrics)).getFilters().add(inFlight);

@@ -48,9 +48,9 @@ class ServerHoldsUpTest {
 
   @TempDir static Path dir;
   private static Path base;
-  /** No batching, one model thread, at most 3 rows per request, metrics on. */
+  /** No batching, one model thread (four may wait), at most 3 rows per request, metrics on. */
   private static ServingServer plain;
-  /** Batching: at most 4 rows per batch, a batch waits up to 1 s; one model thread. */
+  /** Batching: at most 4 rows per batch, a batch waits up to 1 s; one model thread, four may wait. */
   private static ServingServer batching;
 
   @BeforeAll
@@ -61,9 +61,10 @@ class ServerHoldsUpTest {
         "prometheus_config { enable: true path: \"/monitoring/prometheus/metrics\" }");
     List<ModelConfig> models = List.of(ServingConfigs.singleModel("trm", base.resolve("trm").toString()));
     plain = ServingServer.start(models, options(1, 60_000, null),
-        new ServingServer.Robustness(3, ModelManager.LoadRetries.NONE),
+        new ServingServer.Robustness(3, 4, ModelManager.LoadRetries.NONE),
         ServingConfigs.readMonitoringConfig(dir.resolve("monitoring.config")));
-    batching = ServingServer.start(models, options(1, 60_000, batchingParameters(1_000_000)));
+    batching = ServingServer.start(models, options(1, 60_000, batchingParameters(1_000_000)),
+        new ServingServer.Robustness(1024, 4, ModelManager.LoadRetries.NONE), MonitoringConfig.getDefaultInstance());
   }
 
   @AfterAll

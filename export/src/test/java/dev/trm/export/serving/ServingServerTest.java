@@ -353,7 +353,7 @@ class ServingServerTest {
     TinyModel.export(base, "m", 1, 21);
     // No load retries: the broken version below is to be reported at once.
     try (ServingServer s = ServingServer.start(List.of(ServingConfigs.singleModel("m", base.resolve("m").toString())),
-        options(null), new ServingServer.Robustness(1024, ModelManager.LoadRetries.NONE),
+        options(null), new ServingServer.Robustness(1024, 128, ModelManager.LoadRetries.NONE),
         dev.trm.export.serving.config.MonitoringConfig.getDefaultInstance())) {
       RestClient c = new RestClient(s.port());
       assertThat(c.post("/v1/models/m:predict", rowRequest(0, 1)).status()).isEqualTo(200);
