@@ -1,12 +1,15 @@
 package dev.trm.cli;
 
 import dev.trm.serving.GrpcServer;
+import dev.trm.serving.ModelManager;
 import dev.trm.serving.ServingConfigs;
 import dev.trm.serving.ServingServer;
 import dev.trm.serving.config.BatchingParameters;
 import dev.trm.serving.config.ModelConfig;
+import dev.trm.serving.config.MonitoringConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -88,6 +91,42 @@ public final class ServeCommand implements Callable<Integer> {
           + "Serving).")
   String host;
 
+  @Option(names = "--monitoring_config_file", paramLabel = "FILE",
+      description = "A MonitoringConfig text file; prometheus_config { enable: true path: "
+          + "\"/monitoring/prometheus/metrics\" } serves Prometheus metrics (TF Serving's names) at that path on "
+          + "the REST port.")
+  Path monitoringConfigFile;
+
+  @Option(names = "--max_num_load_retries", defaultValue = "5",
+      description = "Times a failed model load is retried (default: ${DEFAULT-VALUE}, as TF Serving).")
+  int maxNumLoadRetries;
+
+  @Option(names = "--load_retry_interval_micros", defaultValue = "60000000",
+      description = "Wait between load retries, in microseconds (default: ${DEFAULT-VALUE}, one minute, as TF "
+          + "Serving).")
+  long loadRetryIntervalMicros;
+
+  @Option(names = "--max_request_rows", defaultValue = "1024",
+      description = "Most rows (instances) one request may carry without batching (trm serve only; default: "
+          + "${DEFAULT-VALUE}); with --enable_batching the batching parameters' max_batch_size is the cap.")
+  int maxRequestRows;
+
+  @Option(names = "--max_waiting_requests", defaultValue = "128",
+      description = "Requests that may wait for a request thread; one more is answered 503 at once (trm serve "
+          + "only; default: ${DEFAULT-VALUE}). Each waiting request holds its body: at most this x "
+          + "--max_request_bytes.")
+  int maxWaitingRequests;
+
+  @Option(names = "--rest_api_read_deadline_seconds", defaultValue = "30",
+      description = "A connection that has not delivered its whole request by then is closed (trm serve only; "
+          + "default: ${DEFAULT-VALUE}).")
+  int readDeadlineSeconds;
+
+  @Option(names = "--rest_api_write_deadline_seconds", defaultValue = "30",
+      description = "A connection that has not taken its whole answer by then is closed (trm serve only; "
+          + "default: ${DEFAULT-VALUE}).")
+  int writeDeadlineSeconds;
+
   @Override
   public Integer call() throws InterruptedException {
     ServingServer server = start();
@@ -147,14 +186,27 @@ public final class ServeCommand implements Callable<Integer> {
     }
     ConfigProto session = ConfigProto.newBuilder().setIntraOpParallelismThreads(intraOp)
         .setInterOpParallelismThreads(interOp).build();
+    MonitoringConfig monitoring = monitoringConfigFile != null
+        ? ServingConfigs.readMonitoringConfig(monitoringConfigFile) : MonitoringConfig.getDefaultInstance();
+    if (maxNumLoadRetries < 0 || loadRetryIntervalMicros < 0 || maxWaitingRequests < 0 || maxRequestRows < 1) {
+      throw new IllegalArgumentException("--max_num_load_retries, --load_retry_interval_micros and "
+          + "--max_waiting_requests must be >= 0, --max_request_rows >= 1");
+    }
+    ServingServer.useConnectionDeadlines(readDeadlineSeconds, writeDeadlineSeconds);
+    ModelManager.LoadRetries retries =
+        new ModelManager.LoadRetries(maxNumLoadRetries, Duration.ofNanos(loadRetryIntervalMicros * 1000));
     ServingServer server = ServingServer.start(models, new ServingServer.Options(host, restApiPort, requestThreads(),
         timeoutMs, maxRequestBytes, pollSeconds, modelConfigFile, configPollSeconds, batching, session,
-        tags.split(",")));
+        tags.split(",")), new ServingServer.Robustness(maxRequestRows, maxWaitingRequests, retries), monitoring);
     for (ModelConfig m : models) {
       System.out.println("serving model '" + m.getName() + "' from " + m.getBasePath());
     }
     System.out.println("REST API on http://" + host + ":" + server.port() + "/v1/models/<name>"
         + (batching != null ? " (batching on)" : ""));
+    if (monitoring.getPrometheusConfig().getEnable()) {
+      System.out.println("Prometheus metrics on http://" + host + ":" + server.port()
+          + monitoring.getPrometheusConfig().getPath());
+    }
     return server;
   }
 

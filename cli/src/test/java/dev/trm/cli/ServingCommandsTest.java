@@ -151,6 +151,76 @@ class ServingCommandsTest {
   }
 
   @Test
+  void serveFinishesARequestInFlightOnSigtermThenExits() throws Exception {
+    // A batch waits 3 s for company, so the request is surely in flight when SIGTERM comes.
+    Path batching = dir.resolve("slow_batching.txt");
+    Files.writeString(batching, "max_batch_size { value: 8 } batch_timeout_micros { value: 3000000 }");
+    Path monitoring = dir.resolve("monitoring.config");
+    Files.writeString(monitoring, "prometheus_config { enable: true path: \"/monitoring/prometheus/metrics\" }");
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Process serve = new ProcessBuilder(javaBin, "-cp", classPath, Trm.class.getName(), "serve", "--model_name=tiny",
+        "--model_base_path=" + dir.resolve("models/trm"), "--rest_api_port=0", "--rest_api_host=127.0.0.1",
+        "--enable_batching", "--batching_parameters_file=" + batching, "--file_system_poll_wait_seconds=0",
+        "--monitoring_config_file=" + monitoring)
+        .redirectError(dir.resolve("serve.err").toFile()).start();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(serve.getInputStream(),
+          java.nio.charset.StandardCharsets.UTF_8));
+      java.util.concurrent.Future<String> ready = pool.submit(() -> {
+        for (String line; (line = out.readLine()) != null; ) {
+          if (line.startsWith("REST API on ")) {
+            return line;
+          }
+        }
+        return "";
+      });
+      java.util.regex.Matcher port = java.util.regex.Pattern.compile(":(\\d+)/v1/")
+          .matcher(ready.get(180, java.util.concurrent.TimeUnit.SECONDS));
+      assertThat(port.find()).isTrue();
+      String base = "http://127.0.0.1:" + port.group(1);
+      HttpClient http = HttpClient.newHttpClient();
+      java.util.concurrent.CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
+          HttpRequest.newBuilder(URI.create(base + "/v1/models/tiny:predict")).POST(HttpRequest.BodyPublishers
+              .ofString("{\"instances\": [{\"inputs\": [1, 2, 3, 4, 5, 6], \"puzzle_identifiers\": 2}]}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Thread.sleep(1500);
+      serve.destroy();  // SIGTERM
+      HttpResponse<String> answer = inFlight.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.body()).contains("\"predictions\"");
+      assertThat(serve.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      pool.shutdownNow();
+      serve.destroyForcibly();
+    }
+  }
+
+  @Test
+  void serveWiresTheMonitoringFlag() throws Exception {
+    Path monitoring = dir.resolve("monitoring-only.config");
+    Files.writeString(monitoring, "prometheus_config { enable: true path: \"/metrics\" }");
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs("--model_name=tiny", "--model_base_path=" + dir.resolve("models/trm"),
+        "--rest_api_port=0", "--rest_api_host=127.0.0.1", "--file_system_poll_wait_seconds=0",
+        "--monitoring_config_file=" + monitoring, "--max_num_load_retries=0", "--max_request_rows=2");
+    try (ServingServer server = serve.start()) {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> refused = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + server.port() + "/v1/models/tiny:predict"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": {\"inputs\": [[1,2,3,4,5,6],[1,2,3,4,5,6],"
+              + "[1,2,3,4,5,6]], \"puzzle_identifiers\": [0,0,0]}}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.body()).contains("Task size 3 is larger than maximum input batch size 2");
+      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.body()).contains(
+          ":tensorflow:serving:request_count{model_name=\"tiny\",status=\"INVALID_ARGUMENT\"} 1");
+    }
+  }
+
+  @Test
   void badInputIsOneClearLine() {
     Object[] r = run("import-torch", "--checkpoint", PT.toString(), "--config", CONFIG.toString(), "--out",
         dir.resolve("x").toString());

@@ -36,6 +36,11 @@ final class RestClient {
         .header("Content-Type", "application/json"));
   }
 
+  Response post(String path, byte[] body) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .header("Content-Type", "application/json"));
+  }
+
   Response post(String path, JsonNode body) {
     return post(path, body.toString());
   }

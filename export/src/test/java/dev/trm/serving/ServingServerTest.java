@@ -358,8 +358,10 @@ class ServingServerTest {
   void newVersionsArePickedUpWhileRunningAndABrokenOneNeverTakesTheModelDown() throws Exception {
     Path base = dir.resolve("moving");
     TinyModel.export(base, "m", 1, 21);
+    // No load retries: the broken version below is to be reported at once.
     try (ServingServer s = ServingServer.start(List.of(ServingConfigs.singleModel("m", base.resolve("m").toString())),
-        options(null))) {
+        options(null), new ServingServer.Robustness(1024, 128, ModelManager.LoadRetries.NONE),
+        dev.trm.serving.config.MonitoringConfig.getDefaultInstance())) {
       RestClient c = new RestClient(s.port());
       assertThat(c.post("/v1/models/m:predict", rowRequest(0, 1)).status()).isEqualTo(200);
       TinyModel.export(base, "m", 2, 22);

@@ -14,15 +14,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Server-side batching ({@code --enable_batching}): concurrent requests for the same servable and signature are
  * stacked along dimension 0 into one Session.run, as TF Serving's batching session does. A batch closes when it
  * holds {@code max_batch_size} rows or its first request has waited {@code batch_timeout_micros}; it is padded to
  * the next of {@code allowed_batch_sizes} when those are set. At most {@code max_enqueued_batches} batches' worth
- * of rows wait; beyond that a request is refused with UNAVAILABLE (HTTP 503) instead of growing memory.
+ * of rows wait; beyond that a request is refused with UNAVAILABLE (HTTP 503) instead of growing memory. A request
+ * with more rows than {@code max_batch_size} is refused with TF Serving's INVALID_ARGUMENT. A worker survives
+ * anything a batch throws, {@link Error}s included: the batch's requests fail, the next batch runs.
  */
 final class BatchScheduler implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(BatchScheduler.class.getName());
+
   /** Runs one set of inputs (a batch or a lone request) through the model. */
   @FunctionalInterface
   interface Runner {
@@ -103,12 +109,13 @@ final class BatchScheduler implements AutoCloseable {
 
   /**
    * Runs {@code inputs} as part of a batch of requests with an equal {@code key} (one model version and signature)
-   * and returns this request's rows of every output. Inputs whose dimension 0 differ, or a request larger than a
-   * batch, run on their own.
+   * and returns this request's rows of every output. Inputs whose dimension 0 differ run on their own; a request
+   * larger than a batch is refused.
    */
   Map<String, HostTensor> run(Object key, Map<String, HostTensor> inputs, Runner runner, long timeoutMs) {
     int rows = commonRows(inputs);
-    if (rows < 1 || rows > maxBatch) {
+    checkTaskSize(rows, maxBatch);
+    if (rows < 1) {
       return runner.run(inputs);
     }
     Task task = new Task(key, runner, inputs, rows);
@@ -132,16 +139,26 @@ final class BatchScheduler implements AutoCloseable {
       throw new ServingException(ServingException.Code.DEADLINE_EXCEEDED,
           "Deadline exceeded: no result within " + timeoutMs + " ms");
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof ServingException s ? s
-          : new ServingException(ServingException.Code.INTERNAL, String.valueOf(e.getCause()));
+      throw e.getCause() instanceof ServingException s ? s : ServingException.internal();
     } catch (InterruptedException | CancellationException e) {
       Thread.currentThread().interrupt();
       throw new ServingException(ServingException.Code.UNAVAILABLE, "request cancelled");
     }
   }
 
+  /**
+   * Refuses a request of more than {@code limit} rows with TF Serving's message (its batch queue's check), so one
+   * request cannot make one huge Session.run; batching or not, the same rule and words apply.
+   */
+  static void checkTaskSize(int rows, int limit) {
+    if (rows > limit) {
+      throw ServingException.invalidArgument("Task size " + rows + " is larger than maximum input batch size "
+          + limit);
+    }
+  }
+
   /** The shared dimension 0 of every input, or -1 if they differ or one is a scalar. */
-  private static int commonRows(Map<String, HostTensor> inputs) {
+  static int commonRows(Map<String, HostTensor> inputs) {
     long rows = -1;
     for (HostTensor t : inputs.values()) {
       if (t.shape().length == 0 || (rows >= 0 && t.shape()[0] != rows)) {
@@ -241,8 +258,13 @@ final class BatchScheduler implements AutoCloseable {
         at += t.rows;
         t.result.complete(mine);
       }
-    } catch (RuntimeException e) {
+    } catch (ServingException e) {
       batch.forEach(t -> t.result.completeExceptionally(e));
+    } catch (RuntimeException | Error e) {
+      // Anything else (an OutOfMemoryError included) fails this batch only: the worker lives on for the next.
+      LOG.log(Level.SEVERE, "batch of " + rows + " rows failed", e);
+      ServingException failed = ServingException.internal();
+      batch.forEach(t -> t.result.completeExceptionally(failed));
     }
   }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -24,9 +25,11 @@ import org.tensorflow.proto.ConfigProto;
 /**
  * Keeps the versions of every configured model loaded as TF Serving's file-system source and version policy do:
  * each {@link #poll} lists the numeric directories under a model's {@code base_path}, loads the versions the
- * policy wants (the newest one by default) and retires the others. A version that fails to load is reported in
- * the model's status and retried only when its {@code saved_model.pb} changes; the versions already serving stay until
- * a wanted version is up, so a broken new export never takes a model down.
+ * policy wants (the newest one by default) and retires the others. A load that fails is retried as TF Serving's
+ * {@code --max_num_load_retries} and {@code --load_retry_interval_micros} say (the version stays LOADING meanwhile);
+ * a version that still fails is reported in the model's status and tried again only when its {@code saved_model.pb}
+ * changes. The versions already serving stay until a wanted version is up, so a broken new export never takes a
+ * model down.
  */
 public final class ModelManager implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ModelManager.class.getName());
@@ -43,13 +46,33 @@ public final class ModelManager implements AutoCloseable {
     final Map<Long, Long> failedAt = new LinkedHashMap<>();
   }
 
+  /**
+   * How often a failed load is tried again: {@code maxRetries} more attempts, {@code interval} apart (TF Serving's
+   * defaults: 5 and 60 s).
+   */
+  public record LoadRetries(int maxRetries, Duration interval) {
+    public static final LoadRetries TF_SERVING_DEFAULTS = new LoadRetries(5, Duration.ofSeconds(60));
+    public static final LoadRetries NONE = new LoadRetries(0, Duration.ZERO);
+
+    public LoadRetries {
+      if (maxRetries < 0 || interval.isNegative()) {
+        throw new IllegalArgumentException("load retries and their interval must be >= 0");
+      }
+    }
+  }
+
   private final ConfigProto sessionConfig;
   private final String[] tags;
+  private final LoadRetries retries;
+  private final ServingMetrics metrics;
   private final Map<String, ModelState> models = new LinkedHashMap<>();
 
-  public ModelManager(List<ModelConfig> configs, ConfigProto sessionConfig, String... tags) {
+  public ModelManager(List<ModelConfig> configs, ConfigProto sessionConfig, LoadRetries retries,
+      ServingMetrics metrics, String... tags) {
     this.sessionConfig = sessionConfig;
     this.tags = tags.clone();
+    this.retries = retries;
+    this.metrics = metrics;
     setConfig(configs);
   }
 
@@ -92,17 +115,9 @@ public final class ModelManager implements AutoCloseable {
         }
         m.status.put(v, new VersionStatus(v, "LOADING", "OK", ""));
       }
-      Servable servable = null;
-      VersionStatus result;
-      try {
-        servable = Servable.load(name, v, dir, sessionConfig, tags);
-        warmUp(servable, dir);
-        result = new VersionStatus(v, "AVAILABLE", "OK", "");
-        LOG.info("loaded model " + name + " version " + v + " from " + dir);
-      } catch (TensorFlowException | IllegalArgumentException | UnsupportedOperationException e) {
-        result = new VersionStatus(v, "END", "UNKNOWN", "Failed to load " + dir + ": " + e.getMessage());
-        LOG.warning(result.errorMessage());
-      }
+      Loaded loaded = load(name, v, dir);
+      Servable servable = loaded.servable();
+      VersionStatus result = loaded.status();
       synchronized (this) {
         ModelState m = models.get(name);
         if (m == null) {
@@ -146,6 +161,40 @@ public final class ModelManager implements AutoCloseable {
     } catch (RuntimeException e) {
       servable.retire();
       throw e;
+    }
+  }
+
+  /** The outcome of loading a version: its servable (null if every attempt failed) and its status. */
+  private record Loaded(Servable servable, VersionStatus status) {}
+
+  /** Loads a version, retrying as configured. */
+  private Loaded load(String name, long version, Path dir) {
+    for (int attempt = 0; ; attempt++) {
+      long start = System.nanoTime();
+      try {
+        Servable s = Servable.load(name, version, dir, sessionConfig, tags);
+        warmUp(s, dir);
+        metrics.recordLoad(dir.toString(), true, (System.nanoTime() - start) / 1000);
+        LOG.info("loaded model " + name + " version " + version + " from " + dir);
+        return new Loaded(s, new VersionStatus(version, "AVAILABLE", "OK", ""));
+      } catch (TensorFlowException | IllegalArgumentException | UnsupportedOperationException
+          | UncheckedIOException e) {
+        metrics.recordLoad(dir.toString(), false, (System.nanoTime() - start) / 1000);
+        VersionStatus failed = new VersionStatus(version, "END", "UNKNOWN",
+            "Failed to load " + dir + ": " + e.getMessage());
+        if (attempt >= retries.maxRetries()) {
+          LOG.warning(failed.errorMessage() + (attempt > 0 ? " (after " + attempt + " retries)" : ""));
+          return new Loaded(null, failed);
+        }
+        LOG.warning(failed.errorMessage() + "; retry " + (attempt + 1) + " of " + retries.maxRetries() + " in "
+            + retries.interval().toMillis() + " ms");
+        try {
+          Thread.sleep(retries.interval().toMillis());
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();  // the server is closing
+          return new Loaded(null, failed);
+        }
+      }
     }
   }
 
@@ -231,6 +280,13 @@ public final class ModelManager implements AutoCloseable {
       throw ServingException.notFound("Could not find any versions of model " + name);
     }
     return new ArrayList<>(m.status.values());
+  }
+
+  /** The AVAILABLE versions of every model, by model name. */
+  public synchronized Map<String, List<Long>> availableVersions() {
+    Map<String, List<Long>> out = new LinkedHashMap<>();
+    models.forEach((name, m) -> out.put(name, List.copyOf(m.loaded.keySet())));
+    return out;
   }
 
   /** Names of the configured models. */

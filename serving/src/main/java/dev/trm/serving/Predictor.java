@@ -24,12 +24,23 @@ public final class Predictor {
   private final ModelManager manager;
   private final BatchScheduler batcher;
   private final long timeoutMs;
+  private final int maxRequestRows;
+  private final Admission admission;
+  private final ServingMetrics metrics;
 
-  /** {@code batcher} may be null (no batching); {@code timeoutMs} 0 = no deadline. */
-  Predictor(ModelManager manager, BatchScheduler batcher, long timeoutMs) {
+  /**
+   * {@code batcher} may be null (no batching: then {@code maxRequestRows} caps a request's rows; with batching
+   * {@code max_batch_size} does); {@code timeoutMs} 0 = no deadline; {@code admission} bounds the predicts that run
+   * and wait at once; the model's own run time goes to {@code metrics}.
+   */
+  Predictor(ModelManager manager, BatchScheduler batcher, long timeoutMs, int maxRequestRows, Admission admission,
+      ServingMetrics metrics) {
     this.manager = manager;
     this.batcher = batcher;
     this.timeoutMs = timeoutMs;
+    this.maxRequestRows = maxRequestRows;
+    this.admission = admission;
+    this.metrics = metrics;
   }
 
   public ModelManager manager() {
@@ -41,21 +52,29 @@ public final class Predictor {
    * else the newest; {@code decode} turns the request into a call against that version's signatures.
    */
   public <T extends Call> Prediction<T> predict(String name, Long version, String label, Function<Servable, T> decode) {
-    Servable servable = manager.acquire(name, version, label);
-    try {
-      T call = decode.apply(servable);
-      SignatureInfo sig = call.signature();
-      Map<String, HostTensor> outputs;
-      if (batcher != null) {
-        Servable.checkInputs(sig, call.inputs());
-        outputs = batcher.run(List.of(servable, sig), call.inputs(), in -> servable.run(sig, in, timeoutMs),
-            timeoutMs);
-      } else {
-        outputs = servable.run(sig, call.inputs(), timeoutMs);
+    try (Admission.Turn turn = admission.enter(timeoutMs)) {
+      Servable servable = manager.acquire(name, version, label);
+      try {
+        T call = decode.apply(servable);
+        SignatureInfo sig = call.signature();
+        BatchScheduler.Runner runner = in -> {
+          long start = System.nanoTime();
+          Map<String, HostTensor> out = servable.run(sig, in, timeoutMs);
+          metrics.recordRuntime(name, "Predict", (System.nanoTime() - start) / 1000);
+          return out;
+        };
+        Map<String, HostTensor> outputs;
+        if (batcher != null) {
+          Servable.checkInputs(sig, call.inputs());
+          outputs = batcher.run(List.of(servable, sig), call.inputs(), runner, timeoutMs);
+        } else {
+          BatchScheduler.checkTaskSize(BatchScheduler.commonRows(call.inputs()), maxRequestRows);
+          outputs = runner.run(call.inputs());
+        }
+        return new Prediction<>(call, servable.version(), outputs);
+      } finally {
+        servable.release();
       }
-      return new Prediction<>(call, servable.version(), outputs);
-    } finally {
-      servable.release();
     }
   }
 

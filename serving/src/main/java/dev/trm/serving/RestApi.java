@@ -1,7 +1,6 @@
 package dev.trm.serving;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,61 +51,80 @@ final class RestApi implements HttpHandler {
   private final ModelManager manager;
   private final Predictor predictor;
   private final int maxRequestBytes;
+  private final ServingMetrics metrics;
 
-  RestApi(Predictor predictor, int maxRequestBytes) {
+  RestApi(Predictor predictor, int maxRequestBytes, ServingMetrics metrics) {
     this.manager = predictor.manager();
     this.predictor = predictor;
     this.maxRequestBytes = maxRequestBytes;
+    this.metrics = metrics;
   }
+
+  /** A parsed request line: which API, on which model, version or label. */
+  private record Call(String api, String model, Long version, String label, String verb) {}
 
   @Override
   public void handle(HttpExchange ex) {
+    long start = System.nanoTime();
+    String method = ex.getRequestMethod();
+    String path = ex.getRequestURI().getRawPath();
+    Call call = null;
+    String status = "OK";
     try (ex) {
-      String method = ex.getRequestMethod();
-      String path = ex.getRequestURI().getRawPath();
       try {
-        route(ex, method, path);
+        if (method.equals("GET") && StaticPages.send(ex, path)) {
+          return;  // the page at "/" for trying a model in a browser
+        }
+        call = parse(method, path);
+        execute(ex, call);
       } catch (ServingException e) {
+        status = e.code().statusName();
         sendError(ex, e.code().httpStatus, e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, method + " " + path + " failed", e);
-        sendError(ex, 500, "Internal: " + e);
+      } catch (RuntimeException | Error e) {
+        // A bug or an exhausted JVM: the client gets a plain 500, the log gets the details; the server goes on.
+        LOG.log(Level.SEVERE, method + " " + path + " failed", e);
+        ServingException internal = ServingException.internal();
+        status = internal.code().statusName();
+        sendError(ex, internal.code().httpStatus, internal.getMessage());
       }
     } catch (IOException e) {
-      // The client went away mid-response; nothing more to tell it.
+      // The client went away mid-response (or its deadline closed the connection); nothing more to tell it.
+      status = "CANCELLED";
       LOG.fine("response not delivered: " + e.getMessage());
+    } finally {
+      if (call != null) {
+        metrics.record(call.model(), call.api(), ServingMetrics.Entrypoint.REST, status,
+            (System.nanoTime() - start) / 1000);
+      }
     }
   }
 
-  private void route(HttpExchange ex, String method, String path) throws IOException {
-    if (method.equals("GET") && StaticPages.send(ex, path)) {
-      return;  // the page at "/" for trying a model in a browser
-    }
+  private static Call parse(String method, String path) {
     Matcher m;
     if (method.equals("POST") && (m = PREDICT.matcher(path)).matches()) {
-      String name = decode(m.group(1));
-      Long version = version(m.group(2));
-      String label = m.group(3) == null ? null : decode(m.group(3));
-      if (!m.group(4).equalsIgnoreCase("predict")) {
-        throw new ServingException(ServingException.Code.UNIMPLEMENTED, ":" + m.group(4)
-            + " needs a tensorflow/serving/" + m.group(4).toLowerCase(java.util.Locale.ROOT)
-            + " signature; these models have predict signatures only: use :predict");
-      }
-      predict(ex, name, version, label, readBody(ex));
+      String verb = m.group(4).toLowerCase(java.util.Locale.ROOT);
+      String api = Character.toUpperCase(verb.charAt(0)) + verb.substring(1);
+      return new Call(api, decode(m.group(1)), version(m.group(2)), m.group(3) == null ? null : decode(m.group(3)),
+          verb);
     } else if (method.equals("GET") && (m = STATUS.matcher(path)).matches()) {
       if (m.group(1) == null) {
         throw ServingException.invalidArgument("Missing model name in request.");
       }
-      String name = decode(m.group(1));
-      Long version = version(m.group(2));
-      String label = m.group(3) == null ? null : decode(m.group(3));
-      if (m.group(4) != null) {
-        sendJson(ex, 200, metadata(name, version, label));
-      } else {
-        sendJson(ex, 200, status(name, label == null ? version : labelled(name, label)));
-      }
-    } else {
-      throw ServingException.invalidArgument("Malformed request: " + method + " " + path);
+      return new Call(m.group(4) != null ? "GetModelMetadata" : "GetModelStatus", decode(m.group(1)),
+          version(m.group(2)), m.group(3) == null ? null : decode(m.group(3)), m.group(4));
+    }
+    throw ServingException.invalidArgument("Malformed request: " + method + " " + path);
+  }
+
+  private void execute(HttpExchange ex, Call c) throws IOException {
+    switch (c.api()) {
+      case "Predict" -> predict(ex, c.model(), c.version(), c.label(), readBody(ex));
+      case "GetModelMetadata" -> sendJson(ex, 200, metadata(c.model(), c.version(), c.label()));
+      case "GetModelStatus" ->
+          sendJson(ex, 200, status(c.model(), c.label() == null ? c.version() : labelled(c.model(), c.label())));
+      default -> throw new ServingException(ServingException.Code.UNIMPLEMENTED, ":" + c.verb()
+          + " needs a tensorflow/serving/" + c.verb() + " signature; these models have predict signatures only: "
+          + "use :predict");
     }
   }
 
@@ -169,16 +187,7 @@ final class RestApi implements HttpHandler {
   }
 
   private void predict(HttpExchange ex, String name, Long version, String label, byte[] body) throws IOException {
-    final JsonNode doc;
-    if (body.length == 0) {
-      throw ServingException.invalidArgument("JSON Parse error: The document is empty");
-    }
-    try {
-      doc = JSON.readTree(body);
-    } catch (JsonProcessingException e) {
-      throw ServingException.invalidArgument("JSON Parse error: " + e.getOriginalMessage() + " at offset: "
-          + e.getLocation().getCharOffset());
-    }
+    JsonNode doc = JsonBodies.parse(JSON, body);
     Predictor.Prediction<Request> prediction =
         predictor.predict(name, version, label, servable -> PredictRequestDecoder.decode(doc, servable::signature));
     Map<String, HostTensor> outputs = prediction.outputs();

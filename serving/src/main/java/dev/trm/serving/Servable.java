@@ -81,6 +81,7 @@ public final class Servable {
   public Map<String, HostTensor> run(SignatureInfo signature, Map<String, HostTensor> inputs, long timeoutMs) {
     checkInputs(signature, inputs);
     List<Tensor> fed = new ArrayList<>();
+    long start = System.nanoTime();
     try {
       Session.Runner runner = bundle.session().runner();
       if (timeoutMs > 0) {
@@ -101,7 +102,14 @@ public final class Servable {
         return out;
       }
     } catch (TensorFlowException | TFInvalidArgumentException | TFUnimplementedException e) {
-      throw ServingException.fromTensorFlow(e);
+      ServingException mapped = ServingException.fromTensorFlow(e);
+      // TF Java has no class for DEADLINE_EXCEEDED: a run that failed past its deadline is taken as its timeout.
+      if (mapped.code() == ServingException.Code.INTERNAL && timeoutMs > 0
+          && System.nanoTime() - start >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
+        throw new ServingException(ServingException.Code.DEADLINE_EXCEEDED,
+            "Deadline exceeded: the model run took longer than " + timeoutMs + " ms");
+      }
+      throw mapped;
     } finally {
       fed.forEach(Tensor::close);
     }

@@ -5,6 +5,7 @@ import com.google.protobuf.TextFormat;
 import dev.trm.serving.config.BatchingParameters;
 import dev.trm.serving.config.ModelConfig;
 import dev.trm.serving.config.ModelServerConfig;
+import dev.trm.serving.config.MonitoringConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +69,26 @@ public final class ServingConfigs {
   public static BatchingParameters readBatchingParameters(Path file) {
     BatchingParameters.Builder b = BatchingParameters.newBuilder();
     parse(file, b);
+    return b.build();
+  }
+
+  /** TF Serving's default URL path of the Prometheus metrics. */
+  public static final String DEFAULT_PROMETHEUS_PATH = "/monitoring/prometheus/metrics";
+
+  /**
+   * A {@code --monitoring_config_file}: {@code prometheus_config { enable: true path: "..." }}. The path, if given,
+   * must start with '/'; an empty one becomes TF Serving's default.
+   */
+  public static MonitoringConfig readMonitoringConfig(Path file) {
+    MonitoringConfig.Builder b = MonitoringConfig.newBuilder();
+    parse(file, b);
+    String path = b.getPrometheusConfig().getPath();
+    if (path.isEmpty()) {
+      b.getPrometheusConfigBuilder().setPath(DEFAULT_PROMETHEUS_PATH);
+    } else if (!path.startsWith("/") || path.startsWith("/v1/")) {
+      throw new IllegalArgumentException(file + ": prometheus_config.path '" + path
+          + "' must start with '/' and not with /v1/ (the model API)");
+    }
     return b.build();
   }
 

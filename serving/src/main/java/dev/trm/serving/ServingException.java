@@ -32,6 +32,11 @@ public final class ServingException extends RuntimeException {
     Code(int httpStatus) {
       this.httpStatus = httpStatus;
     }
+
+    /** The TensorFlow status code name (metrics, gRPC): a body over the limit is RESOURCE_EXHAUSTED, as in gRPC. */
+    public String statusName() {
+      return this == REQUEST_TOO_LARGE ? "RESOURCE_EXHAUSTED" : name();
+    }
   }
 
   private final Code code;
@@ -51,6 +56,11 @@ public final class ServingException extends RuntimeException {
 
   public static ServingException notFound(String message) {
     return new ServingException(Code.NOT_FOUND, message);
+  }
+
+  /** A failure of the server itself: the client learns that much; the details go to the server's log. */
+  public static ServingException internal() {
+    return new ServingException(Code.INTERNAL, "Internal: the server failed on this request (details in its log)");
   }
 
   /**

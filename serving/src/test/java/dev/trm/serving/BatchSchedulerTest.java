@@ -133,6 +133,35 @@ class BatchSchedulerTest {
   }
 
   @Test
+  void aRequestLargerThanABatchIsRefusedWithTfServingsMessage() {
+    List<Long> batches = new CopyOnWriteArrayList<>();
+    try (BatchScheduler s = new BatchScheduler(params(4, 0, 4))) {
+      ServingException e = assertThrows(ServingException.class,
+          () -> s.run("m", rows(1, 2, 3, 4, 5), doubling(batches), 10_000));
+      assertThat(e.code().httpStatus).isEqualTo(400);
+      assertThat(e).hasMessageThat().isEqualTo("Task size 5 is larger than maximum input batch size 4");
+      assertThat((int[]) s.run("m", rows(1, 2, 3, 4), doubling(batches), 10_000).get("y").values())
+          .isEqualTo(new int[] {2, 4, 6, 8});
+    }
+    assertThat(batches).containsExactly(4L);
+  }
+
+  @Test
+  void aWorkerSurvivesAnErrorThrownByABatch() {
+    List<Long> batches = new CopyOnWriteArrayList<>();
+    BatchScheduler.Runner failing = in -> {
+      throw new OutOfMemoryError("Java heap space");
+    };
+    // One batch thread: if the Error killed it, the second request would never be answered.
+    try (BatchScheduler s = new BatchScheduler(params(8, 0, 4))) {
+      ServingException e = assertThrows(ServingException.class, () -> s.run("m", rows(1), failing, 10_000));
+      assertThat(e.code()).isEqualTo(ServingException.Code.INTERNAL);
+      assertThat(e).hasMessageThat().doesNotContain("OutOfMemoryError");
+      assertThat((int[]) s.run("m", rows(3), doubling(batches), 10_000).get("y").values()).isEqualTo(new int[] {6});
+    }
+  }
+
+  @Test
   void badParametersAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> new BatchScheduler(params(8, 0, 4, 4, 6)));
     assertThrows(IllegalArgumentException.class, () -> new BatchScheduler(params(8, 0, 4, 8, 4)));

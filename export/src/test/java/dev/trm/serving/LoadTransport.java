@@ -1,0 +1,35 @@
+package dev.trm.serving;
+
+/**
+ * How {@link LoadDriver} talks to a server: REST here ({@link RestTransport}); another front end (gRPC) joins by
+ * implementing these three calls, and the same figures come out.
+ */
+interface LoadTransport {
+  /** What became of one request. */
+  enum Outcome {
+    OK,
+    /** A 4xx / INVALID_ARGUMENT-like refusal: the server judged the request bad. */
+    REFUSED,
+    /** 503 / UNAVAILABLE: the server shed load, and said so. */
+    OVERLOADED,
+    /** Any other server-side failure (5xx, INTERNAL, DEADLINE_EXCEEDED). */
+    FAILED,
+    /** No answer at all: connection reset, closed or timed out. */
+    LOST
+  }
+
+  /** Kinds of abuse a transport can send. */
+  enum Abuse { DEEP_NESTING, TRUNCATED, WRONG_TYPES, TOO_MANY_ROWS, OVERSIZED, GARBAGE }
+
+  /** One predict of {@code puzzles} (rows of token ids) with puzzle id 0 each. */
+  Outcome predict(int[][] puzzles);
+
+  /** One malformed or oversized request of this kind; {@code seed} varies it. */
+  Outcome abuse(Abuse kind, long seed);
+
+  /**
+   * Opens a connection that sends the start of a request and then trickles a byte every {@code intervalMs}, never
+   * finishing; closing it lets go.
+   */
+  AutoCloseable stall(long intervalMs);
+}
