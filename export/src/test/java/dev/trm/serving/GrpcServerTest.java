@@ -50,6 +50,7 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.DataType;
@@ -89,15 +90,22 @@ class GrpcServerTest {
   private static Servable direct;
   private static int[][] puzzles;
 
+  /** Each test gets its own two minutes: a stub's deadline is fixed when the stub is made. */
+  @BeforeEach
+  void freshDeadlines() {
+    predictions = PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
+    models = ModelServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
+  }
+
   @BeforeAll
   static void start() throws Exception {
     MANAGER_LOG.addHandler(capture);
+    // No load retries: the broken warm-up file below is to be reported at once.
     server = ServingServer.start(ServingConfigs.readModelConfigFile(ServingServerTest.exportWithLabel(dir)),
-        ServingServerTest.options(null));
+        ServingServerTest.options(null), new ServingServer.Robustness(1024, 128, ModelManager.LoadRetries.NONE),
+        dev.trm.serving.config.MonitoringConfig.getDefaultInstance());
     grpc = GrpcServer.start(server.predictor(), "127.0.0.1", 0, 4, 1 << 20);
     channel = Grpc.newChannelBuilderForAddress("127.0.0.1", grpc.port(), InsecureChannelCredentials.create()).build();
-    predictions = PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
-    models = ModelServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
     direct = Servable.load("trm", 1, dir.resolve("models/trm/1"), Sessions.config(), "serve");
     puzzles = TinyModel.randomInputs(4, TinyModel.DIMS, 5);
   }
