@@ -50,7 +50,7 @@ public final class Evaluator {
    * @param progress called after each test batch with (batches done, batches in all)
    * @return {@code eval/*} metrics, plus {@code ARC/pass@K} with the ARC evaluator
    */
-  public Map<String, Double> evaluate(long step, Path outputDir, Progress progress) {
+  public Map<String, Double> evaluate(long step, Path outputDir, BatchProgress progress) {
     TestIterator batches = new TestIterator(test, eval.batchSize(), config.getMaxExamples());
     if (arc != null && !config.getAggregatedVoting()) {
       arc.reset();
@@ -91,11 +91,9 @@ public final class Evaluator {
     return m;
   }
 
-  /** Receives evaluation progress. */
+  /** Receives evaluation progress, batch by batch. */
   @FunctionalInterface
-  public interface Progress {
+  public interface BatchProgress {
     void update(long batchesDone, long batchesTotal);
-
-    Progress NONE = (done, total) -> {};
   }
 }
