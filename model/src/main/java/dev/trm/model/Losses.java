@@ -1,5 +1,6 @@
 package dev.trm.model;
 
+import dev.trm.datasets.Batch;
 import dev.trm.model.config.ArchConfig;
 import dev.trm.model.config.LossType;
 import org.tensorflow.Operand;
@@ -18,8 +19,8 @@ import org.tensorflow.types.family.TType;
  * halted this step with at least one valid label.
  */
 public final class Losses {
-  /** Labels equal to this are ignored. */
-  public static final int IGNORE_LABEL = -100;
+  /** Labels equal to this are ignored: the datasets' padding label. */
+  public static final int IGNORE_LABEL = Batch.IGNORE_LABEL;
 
   /**
    * Losses (scalars, NOT divided by the batch: the trainer divides by the global batch size) and metric sums

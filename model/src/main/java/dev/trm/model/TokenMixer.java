@@ -12,7 +12,7 @@ import org.tensorflow.types.TInt32;
  *
  * <p>The two transposes per block buy 2-D MatMuls, which oneDNN runs (with AMX for bfloat16); the transpose-free
  * form, weights on the left of a broadcasting BatchMatMul, runs on TensorFlow's generic kernel, which is about as
- * fast in float32 and half as fast in bfloat16 (bench's TokenMixVariants).
+ * fast in float32 and half as fast in bfloat16 (measured on the token-mixing sub-block alone).
  */
 final class TokenMixer {
   private TokenMixer() {}

@@ -4,10 +4,10 @@ import dev.trm.datasets.Batch;
 import dev.trm.model.ActStep;
 import dev.trm.model.BatchPlaceholders;
 import dev.trm.model.BatchTensors;
+import dev.trm.model.Fetches;
 import dev.trm.model.Losses;
 import dev.trm.model.TrmModel;
 import dev.trm.model.TrmParams;
-import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -45,32 +45,29 @@ final class EvalGraph {
       double exactAccuracy, double qHaltAccuracy, double steps) {}
 
   private final int batchSize;
-  private final int seqLen;
   private final int actSteps;
   private final boolean noActContinue;
   private final BatchPlaceholders placeholders;
   private final Op reset;
   private final Op keepGoing;
   private final Op step;
-  private final List<Operand<?>> stepFetches;
-  private final List<Operand<?>> finalFetches;
+  private final ActStep.Step out;
+  private final Losses.ActLoss loss;
+  private final int seqLen;
 
   EvalGraph(Ops tf, TrmModel model, TrmParams weights, int batchSize) {
     Ops e = tf.withSubScope(SCOPE);
     this.batchSize = batchSize;
-    this.seqLen = model.shape().seqLen();
     this.actSteps = model.shape().haltMaxSteps();
+    this.seqLen = model.shape().seqLen();
     this.noActContinue = model.arch().getNoActContinue();
     placeholders = BatchPlaceholders.create(e, batchSize, seqLen);
     CarryVariables carry = new CarryVariables(e.withSubScope("carry"), model.shape(), batchSize);
-    ActStep.Step out = new ActStep(model).eval(weights, carry.read(tf), placeholders.examples());
-    Losses.ActLoss loss = Losses.act(tf, model.arch(), out);
+    out = new ActStep(model).eval(weights, carry.read(tf), placeholders.examples());
+    loss = Losses.act(tf, model.arch(), out);
     reset = carry.haltAll(tf);
     keepGoing = carry.haltNone(tf);
     step = tf.withControlDependencies(carry.assign(tf, out.next())).noOp();
-    stepFetches = List.of(loss.predictions(), out.qHalt(), out.qContinue());
-    finalFetches = List.of(loss.lmLoss(), loss.count(), loss.accuracy(), loss.exactAccuracy(), loss.qHaltAccuracy(),
-        loss.steps());
   }
 
   int batchSize() {
@@ -104,24 +101,19 @@ final class EvalGraph {
           session.run(keepGoing);  // the step cap halted every slot; continue them instead of restarting
         }
         var runner = placeholders.feed(session.runner(), fed).addTarget(step);
-        stepFetches.forEach(runner::fetch);
+        List.of(loss.predictions(), out.qHalt(), out.qContinue()).forEach(runner::fetch);
         if (s == actSteps) {
-          finalFetches.forEach(runner::fetch);
+          List.of(loss.lmLoss(), loss.count(), loss.accuracy(), loss.exactAccuracy(), loss.qHaltAccuracy(),
+              loss.steps()).forEach(runner::fetch);
         }
         try (Result r = runner.run()) {
-          int[] predictions = new int[batchSize * seqLen];
-          ((TInt32) r.get(0)).asRawTensor().data().asInts().read(predictions);
-          float[] qHalt = new float[batchSize];
-          ((TFloat32) r.get(1)).asRawTensor().data().asFloats().read(qHalt);
-          float[] qContinue = new float[batchSize];
-          ((TFloat32) r.get(2)).asRawTensor().data().asFloats().read(qContinue);
-          tally.addStep(s, batch, predictions, qHalt, qContinue);
+          int[] predictions = Fetches.ints(Fetches.tensor(r, loss.predictions()));
+          float[] qHalt = Fetches.floats(Fetches.tensor(r, out.qHalt()));
+          tally.addStep(s, batch, predictions, qHalt, Fetches.floats(Fetches.tensor(r, out.qContinue())));
           if (s == actSteps) {
-            List<Double> m = new ArrayList<>();
-            for (int i = stepFetches.size(); i < stepFetches.size() + finalFetches.size(); i++) {
-              m.add((double) ((TFloat32) r.get(i)).getFloat());
-            }
-            outcome = new Outcome(predictions, qHalt, m.get(0), m.get(1), m.get(2), m.get(3), m.get(4), m.get(5));
+            outcome = new Outcome(predictions, qHalt, Fetches.scalar(r, loss.lmLoss()), Fetches.scalar(r, loss.count()),
+                Fetches.scalar(r, loss.accuracy()), Fetches.scalar(r, loss.exactAccuracy()),
+                Fetches.scalar(r, loss.qHaltAccuracy()), Fetches.scalar(r, loss.steps()));
           }
         }
       }

@@ -52,16 +52,16 @@ public final class Evaluator {
    * @param progress called after each test batch with (batches done, batches in all)
    * @return {@code eval/*} metrics, plus {@code ARC/pass@K} with the ARC evaluator
    */
-  public Map<String, Double> evaluate(long step, Path outputDir, Progress progress) {
+  public Map<String, Double> evaluate(long step, Path outputDir, BatchProgress progress) {
     return evaluate(step, outputDir, progress, eval.actSteps());
   }
 
   /**
-   * As {@link #evaluate(long, Path, Progress)}, with the per-step accuracy recorded for {@code actSteps} ACT steps
+   * As {@link #evaluate(long, Path, BatchProgress)}, with the per-step accuracy recorded for {@code actSteps} ACT steps
    * (more than halt_max_steps continues every example past the trained depth; the official metrics stay those of
    * step halt_max_steps).
    */
-  public Map<String, Double> evaluate(long step, Path outputDir, Progress progress, int actSteps) {
+  public Map<String, Double> evaluate(long step, Path outputDir, BatchProgress progress, int actSteps) {
     StepTally tally = new StepTally(Math.max(actSteps, eval.actSteps()), eval.noActContinue());
     TestIterator batches = new TestIterator(test, eval.batchSize(), config.getMaxExamples());
     if (arc != null && !config.getAggregatedVoting()) {
@@ -104,11 +104,9 @@ public final class Evaluator {
     return m;
   }
 
-  /** Receives evaluation progress. */
+  /** Receives evaluation progress, batch by batch. */
   @FunctionalInterface
-  public interface Progress {
+  public interface BatchProgress {
     void update(long batchesDone, long batchesTotal);
-
-    Progress NONE = (done, total) -> {};
   }
 }
