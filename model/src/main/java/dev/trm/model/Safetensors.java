@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trm.datasets.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -23,7 +23,7 @@ import java.util.Map;
  *
  * <p>Reading accepts F32, BF16 and F64 (converted to float32) and keys with or without the official
  * {@code _orig_mod.model.inner.} prefix (returned without it). Writing stores F32 under the given names, through
- * a temporary file, so an existing file is only replaced by a complete one.
+ * a temporary file published durably, so an existing file is only replaced by a complete one.
  */
 public final class Safetensors {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,17 +85,17 @@ public final class Safetensors {
       head.put((byte) ' ');
     }
     head.flip();
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+    Path tmp = DurableFiles.temporaryFor(file, DurableFiles.PARTIAL);
+    DurableFiles.createDirectories(tmp.getParent());
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
         writeFully(ch, head);
         for (WeightTensor t : tensors.values()) {
           writeFloats(ch, t.data());
         }
       }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      DurableFiles.publish(tmp, file);
     } finally {
       Files.deleteIfExists(tmp);
     }

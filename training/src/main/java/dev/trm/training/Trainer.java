@@ -82,13 +82,13 @@ public final class Trainer {
     try (TrainStepGraph graph = TrainStepGraph.create(config, dims, batch, config.getEval().getBatchSize(), totalSteps)) {
       double trainSeconds = 0;
       if (options.resume() != null) {
-        trainSeconds = resume(graph, sampler, Checkpoints.latest(options.resume()));
+        trainSeconds = resume(graph, sampler, Checkpoints.latest(options.resume(), out::println));
       }
       out.printf("graph built in %.1f s; training from step %d%n", (System.nanoTime() - buildStart) / 1e9,
           graph.stepsDone());
       Evaluator evaluator = new Evaluator(graph.eval(), graph.session(), test, config.getEval(),
           Evaluator.arcEvaluatorFor(config.getEval(), dataDir));
-      try (MetricsLog metrics = MetricsLog.open(run.metrics(), graph.stepsDone());
+      try (MetricsLog metrics = MetricsLog.open(run.metrics(), graph.stepsDone(), out::println);
           TensorBoardWriter tensorboard = new TensorBoardWriter(run.tensorboard())) {
         Loop loop = new Loop(graph, sampler, evaluator, metrics, tensorboard, run, dataDir, trainSeconds);
         return loop.run(totalSteps, evalEvery, budget, t.getLoop() == LoopStyle.PER_BATCH);
@@ -206,8 +206,9 @@ public final class Trainer {
           lastEval.get(Evaluator.EXACT_ACCURACY)));
       TrainingState state = new TrainingState(TrainingState.FORMAT, step, totalSteps, sampler.state(),
           graph.rngState(), graph.hasEma(), false, trainSeconds, lastEval);
+      metrics.sync();  // the log up to this checkpoint is kept by the next resume, so it must survive what it does
       lastCheckpoint = Checkpoints.save(run.checkpoints(), graph, dataDir, state);
-      Checkpoints.prune(run.checkpoints(), graph.config().getTrain().getCheckpointsKeep());
+      Checkpoints.prune(run.checkpoints(), graph.config().getTrain().getCheckpointsKeep(), progress::status);
       lastTick = System.nanoTime();
     }
 
