@@ -206,7 +206,9 @@ public final class Trainer {
           lastEval.get(Evaluator.EXACT_ACCURACY)));
       TrainingState state = new TrainingState(TrainingState.FORMAT, step, totalSteps, sampler.state(),
           graph.rngState(), graph.hasEma(), false, trainSeconds, lastEval);
-      metrics.sync();  // the log up to this checkpoint is kept by the next resume, so it must survive what it does
+      // The logs up to this checkpoint are what a resume from it keeps, so they must be as durable as it is.
+      metrics.sync();
+      tensorboard.sync();
       lastCheckpoint = Checkpoints.save(run.checkpoints(), graph, dataDir, state);
       Checkpoints.prune(run.checkpoints(), graph.config().getTrain().getCheckpointsKeep(), progress::status);
       lastTick = System.nanoTime();
