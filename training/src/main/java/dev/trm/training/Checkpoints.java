@@ -25,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -47,6 +49,8 @@ public final class Checkpoints {
   static final String DIMS_FILE = "dims.json";
   static final String STATE_FILE = "state.json";
   static final String STEP_PREFIX = "step_";
+  private static final Pattern MOVED_ASIDE = Pattern.compile("\\." + STEP_PREFIX + "(\\d{1,18})\\." + DurableFiles.OLD
+      + "-(\\d{1,18})");
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
@@ -66,13 +70,17 @@ public final class Checkpoints {
    * The checkpoint to use for {@code dir}: {@code dir} itself if it is a checkpoint, else the newest
    * {@code step_<N>} of a run directory ({@code dir/checkpoints/}) or of a checkpoints directory that verifies
    * against its manifest. Each newer one that does not is skipped and reported to {@code notices} with the reason.
+   * A checkpoint that a killed run had moved aside to replace it ({@code .step_<N>.old-<pid>}, with no
+   * {@code step_<N>} in its place) counts as {@code step_<N>}, so that the kill loses nothing.
    */
   public static Path latest(Path dir, Consumer<String> notices) {
     if (Files.exists(dir.resolve(CheckpointManifest.FILE))) {
       return dir;
     }
     Path parent = Files.isDirectory(dir.resolve("checkpoints")) ? dir.resolve("checkpoints") : dir;
-    List<Path> steps = listSteps(parent);
+    List<Path> steps = new ArrayList<>(listSteps(parent));
+    steps.addAll(movedAside(parent, steps));
+    steps.sort(Comparator.comparingLong(Checkpoints::stepOf));
     if (steps.isEmpty()) {
       throw new CheckpointException("no checkpoint in " + dir + " (expected a step_<N> directory with a "
           + CheckpointManifest.FILE + ")");
@@ -87,6 +95,10 @@ public final class Checkpoints {
       }
       for (String reason : skipped) {
         notices.accept("skipping a damaged checkpoint: " + reason + "; falling back to " + steps.get(i));
+      }
+      if (MOVED_ASIDE.matcher(steps.get(i).getFileName().toString()).matches()) {
+        notices.accept("using " + steps.get(i) + ": " + STEP_PREFIX + stepOf(steps.get(i)) + " as a run killed while "
+            + "replacing it left it");
       }
       return steps.get(i);
     }
@@ -285,8 +297,26 @@ public final class Checkpoints {
       return List.of();
     }
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(Files::isDirectory).filter(p -> stepOf(p) >= 0)
+      return s.filter(Files::isDirectory)
+          .filter(p -> p.getFileName().toString().startsWith(STEP_PREFIX) && stepOf(p) >= 0)
           .sorted(Comparator.comparingLong(Checkpoints::stepOf)).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code .step_<N>.old-<pid>} directories of {@code dir} of dead processes whose step is not in {@code steps}. */
+  private static List<Path> movedAside(Path dir, List<Path> steps) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<Long> present = steps.stream().map(Checkpoints::stepOf).toList();
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(Files::isDirectory).filter(p -> {
+        Matcher m = MOVED_ASIDE.matcher(p.getFileName().toString());
+        return m.matches() && !present.contains(Long.parseLong(m.group(1)))
+            && ProcessHandle.of(Long.parseLong(m.group(2))).isEmpty();
+      }).toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
     }
@@ -294,6 +324,10 @@ public final class Checkpoints {
 
   private static long stepOf(Path p) {
     String name = p.getFileName().toString();
+    Matcher aside = MOVED_ASIDE.matcher(name);
+    if (aside.matches()) {
+      return Long.parseLong(aside.group(1));
+    }
     if (!name.startsWith(STEP_PREFIX)) {
       return -1;
     }

@@ -136,6 +136,18 @@ class CheckpointsTest {
   }
 
   @Test
+  void aCheckpointMovedAsideByAKilledReplacementIsUsed() throws IOException {
+    Path checkpoints = dir.resolve("aside/checkpoints");
+    copyTo(outcome.lastCheckpoint(), checkpoints.resolve("step_20"));
+    // Left by a run (pid 999999999: above any pid_max, so not running) killed between moving step_25 aside and
+    // renaming its replacement in.
+    Path aside = copyTo(outcome.lastCheckpoint(), checkpoints.resolve(".step_25.old-999999999"));
+    List<String> notices = new java.util.ArrayList<>();
+    assertThat(Checkpoints.latest(checkpoints, notices::add)).isEqualTo(aside);
+    assertThat(notices).containsExactly("using " + aside + ": step_25 as a run killed while replacing it left it");
+  }
+
+  @Test
   void pruningKeepsEverythingWhileTheNewestDoesNotVerify() throws IOException {
     Path checkpoints = dir.resolve("prune/checkpoints");
     Path a = copyTo(outcome.lastCheckpoint(), checkpoints.resolve("step_10"));
