@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -74,13 +73,10 @@ public record DatasetMetadata(
     }
   }
 
-  /** Writes {@code file} (via a temporary file, so a reader never sees half of it). */
+  /** Writes {@code file} durably (via a temporary file, so a reader never sees half of it). */
   public void write(Path file) {
-    Path tmp = file.resolveSibling(file.getFileName() + ".partial");
     try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      JSON.writeValue(tmp.toFile(), this);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      DurableFiles.writeBytes(file, JSON.writeValueAsBytes(this));
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": " + e.getMessage(), e);
     }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** {@code <datasetDir>/identifiers.json}: the name of each puzzle identifier (index = id, id 0 = {@code "<blank>"}). */
@@ -50,11 +49,8 @@ public final class Identifiers {
       throw new IllegalArgumentException("identifier 0 must be \"" + BLANK + "\"");
     }
     Path file = datasetDir.resolve(FILE_NAME);
-    Path tmp = datasetDir.resolve(FILE_NAME + ".partial");
     try {
-      Files.createDirectories(datasetDir);
-      JSON.writeValue(tmp.toFile(), identifiers);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      DurableFiles.writeBytes(file, JSON.writeValueAsBytes(identifiers));
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": " + e.getMessage(), e);
     }

@@ -7,17 +7,17 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
- * Streams a {@code .npy} array to disk row by row, for builders that produce millions of rows.
+ * Streams a {@code .npy} array of integers or floats to disk row by row, for builders that produce millions of rows
+ * and for predictions.
  *
  * <p>The header comes first; it is written with a row count of 0 and patched in place on {@link #close()} with the
  * final count (numpy reserves room for 21 digits of the first axis, so the header length never changes). Data goes
- * to {@code <file>.partial}, renamed to {@code file} only by a successful close: an interrupted build never leaves a
- * file that looks complete, and never replaces a good one.
+ * to a hidden temporary ({@link DurableFiles#temporaryFor}), published durably under {@code file} only by a
+ * successful close: an interrupted build never leaves a file that looks complete, and never replaces a good one.
  */
 public final class NpyWriter implements AutoCloseable {
   private static final int BUFFER_BYTES = 1 << 20;
@@ -35,7 +35,7 @@ public final class NpyWriter implements AutoCloseable {
 
   private NpyWriter(Path file, NpyDtype dtype, long[] rowShape) throws IOException {
     this.file = file;
-    this.partial = file.resolveSibling(file.getFileName() + ".partial");
+    this.partial = DurableFiles.temporaryFor(file, DurableFiles.PARTIAL);
     this.dtype = dtype;
     this.rowShape = rowShape.clone();
     for (long d : rowShape) {
@@ -44,10 +44,7 @@ public final class NpyWriter implements AutoCloseable {
       }
     }
     this.rowSize = NpyHeader.elementCount(rowShape);
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
+    DurableFiles.createDirectories(partial.getParent());
     this.channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING);
     byte[] header = NpyHeader.encode(dtype, shapeWithRows(0));
@@ -93,6 +90,25 @@ public final class NpyWriter implements AutoCloseable {
 
   public void append(int[] values) {
     append(values, 0, values.length);
+  }
+
+  /** Appends {@code values[off .. off+len-1]} to a float32 or float64 array; rows may span calls. */
+  public void append(float[] values, int off, int len) {
+    ensureOpen();
+    if (dtype != NpyDtype.FLOAT32 && dtype != NpyDtype.FLOAT64) {
+      throw new IllegalArgumentException(file + ": float data needs a float dtype, not " + dtype.descr());
+    }
+    for (int i = off; i < off + len; i++) {
+      if (buffer.remaining() < dtype.itemSize()) {
+        flush();
+      }
+      if (dtype == NpyDtype.FLOAT32) {
+        buffer.putFloat(values[i]);
+      } else {
+        buffer.putDouble(values[i]);
+      }
+      elements++;
+    }
   }
 
   /** Appends raw bytes of a single-byte dtype (|u1, |i1, |b1) as they are. */
@@ -207,11 +223,7 @@ public final class NpyWriter implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(partial + ": " + e.getMessage(), e);
     }
-    try {
-      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot move the finished array into place: " + e.getMessage(), e);
-    }
+    DurableFiles.publish(partial, file);
   }
 
   /** Discards everything written; the destination file, if it existed, is untouched. */

@@ -11,7 +11,9 @@ import java.util.List;
  * {@code <dir>/<split>/dataset.json} plus {@code all__{inputs,labels,puzzle_identifiers,puzzle_indices,group_indices}.npy}.
  *
  * <p>Inputs and labels stay memory-mapped (ARC train is several GB); the three index arrays are small and are read
- * into the heap. Opening checks that shapes and indices agree with each other and with {@code dataset.json}.
+ * into the heap. Opening checks that shapes and indices agree with each other and with {@code dataset.json}; token ids
+ * and labels are checked against the vocabulary by {@link VocabularyCheck}: the whole split at open when it is small,
+ * and every row as it is read.
  */
 public final class PuzzleDataset {
   /** The only set name any official builder writes. */
@@ -27,9 +29,10 @@ public final class PuzzleDataset {
   private final int[] puzzleIndices;
   private final int[] groupIndices;
   private final long numExamples;
+  private final VocabularyCheck vocabulary;
 
   private PuzzleDataset(Path splitDir, DatasetMetadata metadata, NpyArray inputs, NpyArray labels,
-      int[] puzzleIdentifiers, int[] puzzleIndices, int[] groupIndices) {
+      int[] puzzleIdentifiers, int[] puzzleIndices, int[] groupIndices, VocabularyCheck vocabulary) {
     this.splitDir = splitDir;
     this.metadata = metadata;
     this.inputs = inputs;
@@ -38,6 +41,7 @@ public final class PuzzleDataset {
     this.puzzleIndices = puzzleIndices;
     this.groupIndices = groupIndices;
     this.numExamples = inputs.shape()[0];
+    this.vocabulary = vocabulary;
   }
 
   /** The path of one array of a split. */
@@ -50,6 +54,11 @@ public final class PuzzleDataset {
    * the file and what disagrees.
    */
   public static PuzzleDataset open(Path datasetDir, String split) {
+    return open(datasetDir, split, VocabularyCheck.OPEN_SCAN_ELEMENTS);
+  }
+
+  /** {@link #open(Path, String)}, scanning tokens at open only if the split has at most {@code scanLimit} of them. */
+  static PuzzleDataset open(Path datasetDir, String split, long scanLimit) {
     Path dir = datasetDir.resolve(split);
     List<Path> required = new ArrayList<>();
     required.add(dir.resolve(DatasetMetadata.FILE_NAME));
@@ -95,7 +104,9 @@ public final class PuzzleDataset {
       throw new DatasetFormatException(metaFile + ": total_puzzles " + meta.totalPuzzles() + " but "
           + arrayFile(dir, "puzzle_identifiers") + " holds " + ids.length + " puzzles");
     }
-    return new PuzzleDataset(dir, meta, inputs, labels, ids, puzzles, groups);
+    VocabularyCheck vocabulary = new VocabularyCheck(inputs.file(), labels.file(), metaFile, meta);
+    vocabulary.scanIfSmall(inputs, labels, meta.seqLen(), scanLimit);
+    return new PuzzleDataset(dir, meta, inputs, labels, ids, puzzles, groups, vocabulary);
   }
 
   private static void requireIntegral(NpyArray a) {
@@ -157,14 +168,19 @@ public final class PuzzleDataset {
     return groupIndices.length - 1;
   }
 
-  /** Copies the input tokens of {@code example} (seq_len values) into {@code dst[off ..]}. */
+  /** Copies the input tokens of {@code example} (seq_len values) into {@code dst[off ..]}; refuses ids outside the vocabulary. */
   public void readInputs(long example, int[] dst, int off) {
     inputs.readInts(example * seqLen(), dst, off, seqLen());
+    vocabulary.inputs(example, dst, off, seqLen());
   }
 
-  /** Copies the raw label ids of {@code example} (seq_len values; ignore_label_id not yet mapped) into {@code dst[off ..]}. */
+  /**
+   * Copies the raw label ids of {@code example} (seq_len values; ignore_label_id not yet mapped) into {@code dst[off ..]};
+   * refuses labels outside the vocabulary other than the ignore label.
+   */
   public void readLabels(long example, int[] dst, int off) {
     labels.readInts(example * seqLen(), dst, off, seqLen());
+    vocabulary.labels(example, dst, off, seqLen());
   }
 
   /** The mapped inputs array, shape [examples, seq_len]. */

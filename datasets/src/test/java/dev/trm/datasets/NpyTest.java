@@ -190,7 +190,7 @@ class NpyTest {
     w2.append(9);
     w2.abort();
     assertThat(Files.readAllBytes(f)).isEqualTo(before);
-    assertThat(Files.exists(tmp.resolve("keep.npy.partial"))).isFalse();
+    assertThat(Files.exists(DurableFiles.temporaryFor(f, DurableFiles.PARTIAL))).isFalse();
   }
 
   @Test

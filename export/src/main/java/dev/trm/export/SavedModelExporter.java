@@ -12,12 +12,11 @@ import dev.trm.model.config.TrmConfig;
 import dev.trm.training.Checkpoints;
 import dev.trm.training.Sessions;
 import com.google.protobuf.Int64Value;
+import dev.trm.datasets.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -82,17 +81,18 @@ public final class SavedModelExporter {
       throw new IllegalArgumentException(versionDir + " already exists: choose another --version (existing "
           + "versions: " + versions(modelDir) + ")");
     }
-    Path tmp = modelDir.resolve(".tmp-" + version + "-" + System.nanoTime());
+    Path tmp = DurableFiles.temporaryFor(versionDir, DurableFiles.PARTIAL);
     try {
-      Files.createDirectories(modelDir);
+      DurableFiles.createDirectories(modelDir);
+      DurableFiles.removeLeftovers(modelDir, message -> {});
       SavedModelBundle.exporter(tmp.toString()).withSession(graph.session())
           .withSignatures(graph.signatures().toArray(new org.tensorflow.Signature[0])).export();
       WarmupRequests.write(tmp, dims);
-      Files.move(tmp, versionDir, StandardCopyOption.ATOMIC_MOVE);
+      DurableFiles.publish(tmp, versionDir);
       Path modelsConfig = writeModelsConfig(abs, name, modelDir);
       Path batching = abs.resolve(BATCHING_PARAMETERS);
       if (!Files.exists(batching)) {
-        writeAtomically(batching, ServingConfigs.text(defaultBatching()));
+        DurableFiles.writeString(batching, ServingConfigs.text(defaultBatching()));
       }
       return new Result(versionDir, modelsConfig, batching, SavedModelOps.opTypes(versionDir),
           dockerCommand(abs, modelsConfig, batching), serveCommand(modelsConfig, batching),
@@ -105,8 +105,9 @@ public final class SavedModelExporter {
   }
 
   private static void checkName(String name, long version) {
-    if (!name.matches("[A-Za-z0-9_.-]+")) {
-      throw new IllegalArgumentException("model name '" + name + "' must be letters, digits, '_', '.' or '-'");
+    if (!name.matches("[A-Za-z0-9_.-]+") || name.matches("\\.+")) {
+      throw new IllegalArgumentException("model name '" + name + "' must be letters, digits, '_', '.' or '-', and "
+          + "not only dots (it names a directory inside the base path)");
     }
     if (version < 1) {
       throw new IllegalArgumentException("--version must be a positive integer, got " + version);
@@ -137,7 +138,7 @@ public final class SavedModelExporter {
     models.sort(Comparator.comparing(ModelConfig::getName));
     ModelServerConfig config = ModelServerConfig.newBuilder()
         .setModelConfigList(ModelConfigList.newBuilder().addAllConfig(models)).build();
-    writeAtomically(file, "# TF Serving --model_config_file (also read by trm serve); written by trm export\n"
+    DurableFiles.writeString(file, "# TF Serving --model_config_file (also read by trm serve); written by trm export\n"
         + ServingConfigs.text(config));
     return file;
   }
@@ -170,9 +171,4 @@ public final class SavedModelExporter {
     }
   }
 
-  private static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
 }

@@ -83,6 +83,11 @@ class SavedModelExporterTest {
   void badNamesAndVersionsAreRefused() {
     assertThat(assertThrows(IllegalArgumentException.class, () -> TinyModel.export(base, "a/b", 1, 1)))
         .hasMessageThat().contains("model name 'a/b'");
+    // Names that would leave the base directory, or be it.
+    for (String name : new String[] {"..", "."}) {
+      assertThat(assertThrows(IllegalArgumentException.class, () -> TinyModel.export(base, name, 1, 1)))
+          .hasMessageThat().contains("model name '" + name + "'");
+    }
     assertThat(assertThrows(IllegalArgumentException.class, () -> TinyModel.export(base, "x", 0, 1)))
         .hasMessageThat().contains("--version must be a positive integer");
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trm.datasets.DurableFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,11 +12,11 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Reads and writes {@code .safetensors} files of named float tensors: an 8-byte little-endian header length, a
@@ -23,7 +24,7 @@ import java.util.Map;
  *
  * <p>Reading accepts F32, BF16 and F64 (converted to float32) and keys with or without the official
  * {@code _orig_mod.model.inner.} prefix (returned without it). Writing stores F32 under the given names, through
- * a temporary file, so an existing file is only replaced by a complete one.
+ * a temporary file published durably, so an existing file is only replaced by a complete one.
  */
 public final class Safetensors {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +46,7 @@ public final class Safetensors {
       JsonNode header = parseHeader(file, readFully(ch, 8, (int) headerLen));
       long dataStart = 8 + headerLen;
       Map<String, WeightTensor> out = new LinkedHashMap<>();
+      TreeMap<Long, Long> claimed = new TreeMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         if (e.getKey().equals("__metadata__")) {
@@ -54,7 +56,7 @@ public final class Safetensors {
         if (out.containsKey(name)) {
           throw bad(file, "tensor '" + name + "' appears twice (with and without the official prefix)");
         }
-        out.put(name, readTensor(file, ch, e.getKey(), e.getValue(), dataStart, size));
+        out.put(name, readTensor(file, ch, e.getKey(), e.getValue(), dataStart, size, claimed));
       }
       return out;
     } catch (IOException e) {
@@ -85,17 +87,17 @@ public final class Safetensors {
       head.put((byte) ' ');
     }
     head.flip();
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+    Path tmp = DurableFiles.temporaryFor(file, DurableFiles.PARTIAL);
+    DurableFiles.createDirectories(tmp.getParent());
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
         writeFully(ch, head);
         for (WeightTensor t : tensors.values()) {
           writeFloats(ch, t.data());
         }
       }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      DurableFiles.publish(tmp, file);
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -114,8 +116,12 @@ public final class Safetensors {
     }
   }
 
+  /**
+   * Reads one tensor after checking that its byte range fits the file, matches its shape and dtype, and overlaps
+   * no range in {@code claimed} (so that no byte is converted twice and memory stays bounded by the file).
+   */
   private static WeightTensor readTensor(Path file, FileChannel ch, String key, JsonNode entry, long dataStart,
-      long fileSize) throws IOException {
+      long fileSize, TreeMap<Long, Long> claimed) throws IOException {
     String where = "tensor '" + key + "'";
     JsonNode dtypeNode = entry.get("dtype");
     JsonNode shapeNode = entry.get("shape");
@@ -133,17 +139,25 @@ public final class Safetensors {
     long[] shape = new long[shapeNode.size()];
     long count = 1;
     for (int i = 0; i < shape.length; i++) {
-      shape[i] = shapeNode.get(i).asLong(-1);
-      if (shape[i] < 0) {
-        throw bad(file, where + " has a bad shape " + shapeNode);
+      shape[i] = shapeNode.get(i).canConvertToLong() ? shapeNode.get(i).asLong(-1) : -1;
+      if (shape[i] < 0 || (shape[i] > 0 && count > Integer.MAX_VALUE / shape[i])) {
+        throw bad(file, where + " has a bad shape " + shapeNode + " (negative, or more than 2^31 elements)");
       }
       count *= shape[i];
     }
-    long begin = offsets.get(0).asLong(-1);
-    long end = offsets.get(1).asLong(-1);
-    if (count > Integer.MAX_VALUE || begin < 0 || end - begin != count * width || dataStart + end > fileSize) {
+    long begin = offsets.get(0).canConvertToLong() ? offsets.get(0).asLong(-1) : -1;
+    long end = offsets.get(1).canConvertToLong() ? offsets.get(1).asLong(-1) : -1;
+    if (begin < 0 || end < begin || end - begin != count * width || end > fileSize - dataStart) {
       throw bad(file, where + ": data_offsets " + offsets + " do not match shape " + shapeNode + " of "
           + dtypeNode.asText() + " in a file of " + fileSize + " bytes");
+    }
+    Map.Entry<Long, Long> before = claimed.floorEntry(begin);
+    Map.Entry<Long, Long> after = claimed.ceilingEntry(begin);
+    if (end > begin && ((before != null && before.getValue() > begin) || (after != null && after.getKey() < end))) {
+      throw bad(file, where + ": data_offsets " + offsets + " overlap another tensor's bytes");
+    }
+    if (end > begin) {
+      claimed.put(begin, end);
     }
     float[] data = new float[(int) count];
     ByteBuffer raw = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin)

@@ -1,5 +1,6 @@
 package dev.trm.training;
 
+import dev.trm.datasets.DurableFiles;
 import dev.trm.datasets.OutputDirectory;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -23,6 +24,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -31,8 +35,10 @@ import java.util.stream.Stream;
  * <p>Contents: the TF tensor bundle {@code ckpt.index} + {@code ckpt.data-*} (weights under their official names,
  * optimizer slots, EMA shadows {@code ema/<name>}, the puzzle table, the carry), {@code config.pbtxt},
  * {@code dims.json} (ModelDims + dataset path), {@code state.json} ({@link TrainingState}) and, written last,
- * {@code manifest.json} with every file's size and SHA-256. A directory is assembled under a temporary name and
- * renamed into place, so a kill at any moment leaves either the whole checkpoint or none of it.
+ * {@code manifest.json} with every file's size and SHA-256. A directory is assembled under a hidden temporary name,
+ * fsynced and renamed into place ({@link DurableFiles#publish}), so a kill or a power loss at any moment leaves either
+ * the whole checkpoint or none of it; should a published one still be damaged, {@link #latest} falls back to the
+ * newest one that verifies, and pruning never deletes an older checkpoint before the new one has verified.
  */
 public final class Checkpoints {
   /** Prefix of the tensor bundle inside a checkpoint directory. */
@@ -43,6 +49,8 @@ public final class Checkpoints {
   static final String DIMS_FILE = "dims.json";
   static final String STATE_FILE = "state.json";
   static final String STEP_PREFIX = "step_";
+  private static final Pattern MOVED_ASIDE = Pattern.compile("\\." + STEP_PREFIX + "(\\d{1,18})\\." + DurableFiles.OLD
+      + "-(\\d{1,18})");
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
@@ -53,17 +61,48 @@ public final class Checkpoints {
 
   private Checkpoints() {}
 
+  /** {@link #latest(Path, Consumer)} reporting skipped checkpoints on standard error. */
+  public static Path latest(Path dir) {
+    return latest(dir, System.err::println);
+  }
+
   /**
    * The checkpoint to use for {@code dir}: {@code dir} itself if it is a checkpoint, else the newest
-   * {@code step_<N>} of a run directory ({@code dir/checkpoints/}) or of a checkpoints directory.
+   * {@code step_<N>} of a run directory ({@code dir/checkpoints/}) or of a checkpoints directory that verifies
+   * against its manifest. Each newer one that does not is skipped and reported to {@code notices} with the reason.
+   * A checkpoint that a killed run had moved aside to replace it ({@code .step_<N>.old-<pid>}, with no
+   * {@code step_<N>} in its place) counts as {@code step_<N>}, so that the kill loses nothing.
    */
-  public static Path latest(Path dir) {
+  public static Path latest(Path dir, Consumer<String> notices) {
     if (Files.exists(dir.resolve(CheckpointManifest.FILE))) {
       return dir;
     }
     Path parent = Files.isDirectory(dir.resolve("checkpoints")) ? dir.resolve("checkpoints") : dir;
-    return listSteps(parent).stream().reduce((a, b) -> b).orElseThrow(() -> new CheckpointException(
-        "no checkpoint in " + dir + " (expected a step_<N> directory with a " + CheckpointManifest.FILE + ")"));
+    List<Path> steps = new ArrayList<>(listSteps(parent));
+    steps.addAll(movedAside(parent, steps));
+    steps.sort(Comparator.comparingLong(Checkpoints::stepOf));
+    if (steps.isEmpty()) {
+      throw new CheckpointException("no checkpoint in " + dir + " (expected a step_<N> directory with a "
+          + CheckpointManifest.FILE + ")");
+    }
+    List<String> skipped = new ArrayList<>();
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      try {
+        CheckpointManifest.verify(steps.get(i));
+      } catch (CheckpointException e) {
+        skipped.add(e.getMessage());
+        continue;
+      }
+      for (String reason : skipped) {
+        notices.accept("skipping a damaged checkpoint: " + reason + "; falling back to " + steps.get(i));
+      }
+      if (MOVED_ASIDE.matcher(steps.get(i).getFileName().toString()).matches()) {
+        notices.accept("using " + steps.get(i) + ": " + STEP_PREFIX + stepOf(steps.get(i)) + " as a run killed while "
+            + "replacing it left it");
+      }
+      return steps.get(i);
+    }
+    throw new CheckpointException("no valid checkpoint in " + dir + ": " + String.join("; ", skipped));
   }
 
   /** Checks every file of {@code checkpointDir} against its manifest. */
@@ -176,30 +215,45 @@ public final class Checkpoints {
   }
 
   /**
-   * Deletes all but the newest {@code keepLast} checkpoints of {@code checkpointsDir}, always keeping the one with
-   * the best eval/exact_accuracy. Also removes temporaries left by a killed write.
+   * Deletes all but the newest {@code keepLast} (at least one) checkpoints of {@code checkpointsDir}, always keeping
+   * the one with the best eval/exact_accuracy, once the newest has verified against its manifest: until then the
+   * older ones are all that is known to be good. Also removes temporaries left by a killed run, naming each in
+   * {@code notices}.
    */
-  static void prune(Path checkpointsDir, int keepLast) {
+  static void prune(Path checkpointsDir, int keepLast, Consumer<String> notices) {
     List<Path> steps = listSteps(checkpointsDir);
+    if (steps.isEmpty()) {
+      return;
+    }
+    CheckpointManifest.verify(steps.get(steps.size() - 1));
     Path best = best(checkpointsDir);
-    for (int i = 0; i < steps.size() - keepLast; i++) {
+    boolean deleted = false;
+    for (int i = 0; i < steps.size() - Math.max(1, keepLast); i++) {
       if (!steps.get(i).equals(best)) {
         OutputDirectory.deleteTree(steps.get(i));
+        deleted = true;
       }
     }
-    try (Stream<Path> s = Files.list(checkpointsDir)) {
-      s.filter(p -> p.getFileName().toString().startsWith(".")).forEach(OutputDirectory::deleteTree);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + checkpointsDir + ": " + e.getMessage(), e);
+    if (deleted) {
+      DurableFiles.syncDirectory(checkpointsDir);
     }
+    DurableFiles.removeLeftovers(checkpointsDir, notices);
   }
 
-  /** The checkpoint with the best eval/exact_accuracy in {@code checkpointsDir}, or null if none was evaluated. */
+  /**
+   * The checkpoint with the best eval/exact_accuracy in {@code checkpointsDir}, or null if none was evaluated; one
+   * whose state cannot be read does not count.
+   */
   static Path best(Path checkpointsDir) {
     Path best = null;
     double bestAccuracy = -1;
     for (Path p : listSteps(checkpointsDir)) {
-      double acc = readJson(p.resolve(STATE_FILE), TrainingState.class).exactAccuracy();
+      double acc;
+      try {
+        acc = readJson(p.resolve(STATE_FILE), TrainingState.class).exactAccuracy();
+      } catch (CheckpointException e) {
+        continue;
+      }
       if (acc > bestAccuracy) {
         bestAccuracy = acc;
         best = p;
@@ -215,9 +269,9 @@ public final class Checkpoints {
   private static Path writeAtomically(Path target, TrmConfig config, ModelDims dims, Path datasetPath,
       TrainingState state, BundleWriter tensors) {
     Path parent = target.toAbsolutePath().getParent();
-    Path tmp = parent.resolve("." + target.getFileName() + ".partial-" + ProcessHandle.current().pid());
+    Path tmp = DurableFiles.temporaryFor(target, DurableFiles.PARTIAL);
     try {
-      Files.createDirectories(parent);
+      DurableFiles.createDirectories(parent);
       OutputDirectory.deleteTree(tmp);
       Files.createDirectories(tmp);
       tensors.write(tmp.resolve(BUNDLE));
@@ -227,13 +281,15 @@ public final class Checkpoints {
       JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(STATE_FILE).toFile(), state);
       CheckpointManifest.write(tmp);
       if (Files.exists(target)) {
-        // Same step written again (a resumed run): swap the old one out, then delete it.
-        Path old = parent.resolve("." + target.getFileName() + ".old-" + ProcessHandle.current().pid());
+        // Same step written again (a resumed run): swap the old one out, then delete it. A kill in between leaves
+        // the older checkpoints to resume from, and the two temporaries for the next run to remove.
+        Path old = DurableFiles.temporaryFor(target, DurableFiles.OLD);
         move(target, old);
-        move(tmp, target);
+        DurableFiles.publish(tmp, target);
         OutputDirectory.deleteTree(old);
+        DurableFiles.syncDirectory(parent);
       } else {
-        move(tmp, target);
+        DurableFiles.publish(tmp, target);
       }
       return target;
     } catch (IOException e) {
@@ -255,8 +311,26 @@ public final class Checkpoints {
       return List.of();
     }
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(Files::isDirectory).filter(p -> stepOf(p) >= 0)
+      return s.filter(Files::isDirectory)
+          .filter(p -> p.getFileName().toString().startsWith(STEP_PREFIX) && stepOf(p) >= 0)
           .sorted(Comparator.comparingLong(Checkpoints::stepOf)).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code .step_<N>.old-<pid>} directories of {@code dir} of dead processes whose step is not in {@code steps}. */
+  private static List<Path> movedAside(Path dir, List<Path> steps) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<Long> present = steps.stream().map(Checkpoints::stepOf).toList();
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(Files::isDirectory).filter(p -> {
+        Matcher m = MOVED_ASIDE.matcher(p.getFileName().toString());
+        return m.matches() && !present.contains(Long.parseLong(m.group(1)))
+            && ProcessHandle.of(Long.parseLong(m.group(2))).isEmpty();
+      }).toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
     }
@@ -264,6 +338,10 @@ public final class Checkpoints {
 
   private static long stepOf(Path p) {
     String name = p.getFileName().toString();
+    Matcher aside = MOVED_ASIDE.matcher(name);
+    if (aside.matches()) {
+      return Long.parseLong(aside.group(1));
+    }
     if (!name.startsWith(STEP_PREFIX)) {
       return -1;
     }

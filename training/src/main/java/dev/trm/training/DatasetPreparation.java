@@ -1,6 +1,7 @@
 package dev.trm.training;
 
 import dev.trm.datasets.BuildReport;
+import dev.trm.datasets.DurableFiles;
 import dev.trm.datasets.OutputDirectory;
 import dev.trm.datasets.Progress;
 import dev.trm.datasets.maze.MazeDatasets;
@@ -10,12 +11,9 @@ import dev.trm.datasets.sudoku.SudokuGenerationSpec;
 import dev.trm.model.config.DataConfig;
 import dev.trm.model.config.MazeGeneration;
 import dev.trm.model.config.SudokuGeneration;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Makes sure the config's dataset exists: an existing {@code data.path} is used as it is, unless the config has a
@@ -44,7 +42,8 @@ final class DatasetPreparation {
       throw new IllegalArgumentException("dataset " + dir + " exists but lacks train/ or test/; remove it to have "
           + "it generated again");
     }
-    Path tmp = dir.toAbsolutePath().resolveSibling(dir.getFileName() + ".partial-" + ProcessHandle.current().pid());
+    Path tmp = DurableFiles.temporaryFor(dir, DurableFiles.PARTIAL);
+    DurableFiles.removeLeftovers(tmp.getParent(), out::println);
     Progress progress = Progress.printingTo(out, 5_000);
     long start = System.nanoTime();
     out.println("generating dataset " + dir + " ...");
@@ -55,7 +54,7 @@ final class DatasetPreparation {
           : MazeDatasets.generate(maze(data.getGenerateMaze()), tmp, progress);
       GeneratedDatasetCheck.record(tmp, data);
       Files.createDirectories(dir.toAbsolutePath().getParent());
-      Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+      DurableFiles.publish(tmp, dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move generated dataset into " + dir + ": " + e.getMessage(), e);
     } finally {

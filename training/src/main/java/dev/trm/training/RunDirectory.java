@@ -1,11 +1,8 @@
 package dev.trm.training;
 
 import com.google.protobuf.TextFormat;
+import dev.trm.datasets.DurableFiles;
 import dev.trm.model.config.TrmConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -31,15 +28,10 @@ public record RunDirectory(Path root) {
     throw new IllegalArgumentException(checkpointDir + " is not inside <run>/checkpoints/; pass --run-dir");
   }
 
-  /** Creates the directory and writes the config used. */
+  /** Creates the directory and writes the config used, durably. */
   void create(TrmConfig config) {
-    try {
-      Files.createDirectories(checkpoints());
-      Files.writeString(root.resolve("config.pbtxt"), TextFormat.printer().printToString(config),
-          StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create run directory " + root + ": " + e.getMessage(), e);
-    }
+    DurableFiles.createDirectories(checkpoints());
+    DurableFiles.writeString(root.resolve("config.pbtxt"), TextFormat.printer().printToString(config));
   }
 
   public Path checkpoints() {

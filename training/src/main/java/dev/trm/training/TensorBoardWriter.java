@@ -1,5 +1,6 @@
 package dev.trm.training;
 
+import dev.trm.datasets.DurableFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,9 +23,11 @@ import org.tensorflow.types.TInt64;
  *
  * <p>Each metric name gets its own write op the first time it is seen, so one session call writes all the scalars of
  * a step; the writer flushes at most every {@link #FLUSH_MILLIS} (and on close), keeping per-step cost negligible.
+ * {@link #sync()} makes the events written so far durable, so a checkpoint's history survives a power loss.
  */
 public final class TensorBoardWriter implements AutoCloseable {
   static final long FLUSH_MILLIS = 10_000;
+  private final Path logDir;
   private final Graph graph = new Graph();
   private final Ops tf;
   private final Session session;
@@ -40,6 +43,8 @@ public final class TensorBoardWriter implements AutoCloseable {
 
   /** Opens a writer of event files in {@code logDir} (created if missing). */
   public TensorBoardWriter(Path logDir) {
+    this.logDir = logDir;
+    DurableFiles.createDirectories(logDir);
     tf = Ops.create(graph);
     writer = tf.summary.summaryWriter(SummaryWriter.sharedName("trm_tensorboard"));
     step = tf.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
@@ -70,6 +75,13 @@ public final class TensorBoardWriter implements AutoCloseable {
       session.run(flush);
       lastFlush = System.currentTimeMillis();
     }
+  }
+
+  /** Flushes the event files and fsyncs them. */
+  public void sync() {
+    session.run(flush);
+    lastFlush = System.currentTimeMillis();
+    DurableFiles.syncTree(logDir);
   }
 
   private Scalar newScalar(String tag) {

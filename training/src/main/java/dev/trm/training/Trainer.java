@@ -99,13 +99,13 @@ public final class Trainer {
     try (TrainStepGraph graph = TrainStepGraph.create(config, dims, batch, config.getEval().getBatchSize(), totalSteps)) {
       double trainSeconds = 0;
       if (options.resume() != null) {
-        trainSeconds = resume(graph, sampler, Checkpoints.latest(options.resume()));
+        trainSeconds = resume(graph, sampler, Checkpoints.latest(options.resume(), out::println));
       }
       out.printf("graph built in %.1f s; training from step %d%n", (System.nanoTime() - buildStart) / 1e9,
           graph.stepsDone());
       Evaluator evaluator = new Evaluator(graph.eval(), graph.session(), test, config.getEval(),
           Evaluator.arcEvaluatorFor(config.getEval(), dataDir));
-      try (MetricsLog metrics = MetricsLog.open(run.metrics(), graph.stepsDone());
+      try (MetricsLog metrics = MetricsLog.open(run.metrics(), graph.stepsDone(), out::println);
           TensorBoardWriter tensorboard = new TensorBoardWriter(run.tensorboard())) {
         Loop loop = new Loop(graph, sampler, evaluator, metrics, tensorboard, run, dataDir, trainSeconds);
         return loop.run(totalSteps, evalEvery, budget, t.getLoop() == LoopStyle.PER_BATCH);
@@ -243,8 +243,11 @@ public final class Trainer {
     private void save(Map<String, Double> eval) {
       TrainingState state = new TrainingState(TrainingState.FORMAT, graph.stepsDone(), totalSteps, sampler.state(),
           graph.rngState(), graph.hasEma(), false, trainSeconds, eval);
+      // The logs up to this checkpoint are what a resume from it keeps, so they must be as durable as it is.
+      metrics.sync();
+      tensorboard.sync();
       lastCheckpoint = Checkpoints.save(run.checkpoints(), graph, dataDir, state);
-      Checkpoints.prune(run.checkpoints(), graph.config().getTrain().getCheckpointsKeep());
+      Checkpoints.prune(run.checkpoints(), graph.config().getTrain().getCheckpointsKeep(), progress::status);
     }
 
     private String latestOrNone() {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Checkpoints are written whole and refused when damaged: a flipped byte, a missing or truncated file, a directory
- * that is no checkpoint, a config that does not fit. Retention keeps the newest N and the best.
+ * that is no checkpoint, a config that does not fit; the newest valid one is found past damaged ones. Retention
+ * keeps the newest N and the best, and nothing while the newest does not verify.
  */
 class CheckpointsTest {
   @TempDir static Path dir;
@@ -116,14 +117,59 @@ class CheckpointsTest {
     assertThat(e).hasMessageThat().contains("arch.puzzle_emb_ndim 16 (checkpoint) vs 32 (now)");
   }
 
-  private static Path copyOfLast(String name) throws IOException {
-    Path target = dir.resolve("copies").resolve(name).resolve(outcome.lastCheckpoint().getFileName());
+  @Test
+  void latestFallsBackToTheNewestValidCheckpointAndSaysSo() throws IOException {
+    Path checkpoints = dir.resolve("fallback/checkpoints");
+    Path older = copyTo(outcome.lastCheckpoint(), checkpoints.resolve("step_20"));
+    Path newest = copyTo(outcome.lastCheckpoint(), checkpoints.resolve("step_25"));
+    Path data = newest.resolve("ckpt.data-00000-of-00001");
+    Files.write(data, new byte[(int) Files.size(data)]);  // what a power loss leaves of unsynced data: zeros
+    List<String> notices = new java.util.ArrayList<>();
+    assertThat(Checkpoints.latest(dir.resolve("fallback"), notices::add)).isEqualTo(older);
+    assertThat(notices).hasSize(1);
+    assertThat(notices.get(0)).contains("step_25 is damaged: ckpt.data-00000-of-00001 does not match its SHA-256");
+    assertThat(notices.get(0)).contains("falling back to " + older);
+    Files.delete(older.resolve("manifest.json"));
+    CheckpointException e = assertThrows(CheckpointException.class,
+        () -> Checkpoints.latest(dir.resolve("fallback"), notices::add));
+    assertThat(e).hasMessageThat().contains("no valid checkpoint in " + dir.resolve("fallback"));
+  }
+
+  @Test
+  void aCheckpointMovedAsideByAKilledReplacementIsUsed() throws IOException {
+    Path checkpoints = dir.resolve("aside/checkpoints");
+    copyTo(outcome.lastCheckpoint(), checkpoints.resolve("step_20"));
+    // Left by a run (pid 999999999: above any pid_max, so not running) killed between moving step_25 aside and
+    // renaming its replacement in.
+    Path aside = copyTo(outcome.lastCheckpoint(), checkpoints.resolve(".step_25.old-999999999"));
+    List<String> notices = new java.util.ArrayList<>();
+    assertThat(Checkpoints.latest(checkpoints, notices::add)).isEqualTo(aside);
+    assertThat(notices).containsExactly("using " + aside + ": step_25 as a run killed while replacing it left it");
+  }
+
+  @Test
+  void pruningKeepsEverythingWhileTheNewestDoesNotVerify() throws IOException {
+    Path checkpoints = dir.resolve("prune/checkpoints");
+    Path a = copyTo(outcome.lastCheckpoint(), checkpoints.resolve("step_10"));
+    Path b = copyTo(outcome.lastCheckpoint(), checkpoints.resolve("step_15"));
+    Path c = copyTo(outcome.lastCheckpoint(), checkpoints.resolve("step_20"));
+    Files.delete(c.resolve("state.json"));
+    assertThrows(CheckpointException.class, () -> Checkpoints.prune(checkpoints, 1, notice -> {}));
+    assertThat(Files.exists(a) && Files.exists(b)).isTrue();
+  }
+
+  private static Path copyTo(Path from, Path target) throws IOException {
     Files.createDirectories(target);
-    try (Stream<Path> s = Files.list(outcome.lastCheckpoint())) {
+    try (Stream<Path> s = Files.list(from)) {
       for (Path f : s.sorted(Comparator.naturalOrder()).toList()) {
         Files.copy(f, target.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
     }
     return target;
+  }
+
+  private static Path copyOfLast(String name) throws IOException {
+    return copyTo(outcome.lastCheckpoint(),
+        dir.resolve("copies").resolve(name).resolve(outcome.lastCheckpoint().getFileName()));
   }
 }

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.datasets.BuildReport;
 import dev.trm.datasets.DatasetMetadata;
 import dev.trm.datasets.DatasetWriter;
+import dev.trm.datasets.DurableFiles;
 import dev.trm.datasets.Identifiers;
 import dev.trm.datasets.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -221,10 +221,8 @@ public final class ArcDatasetBuilder {
   private static void writeTestPuzzles(Path file, List<PlannedTask> plan) {
     Map<String, Object> puzzles = new LinkedHashMap<>();
     plan.stream().filter(PlannedTask::isTest).forEach(p -> puzzles.put(p.task().id(), p.task().toJson()));
-    Path tmp = file.resolveSibling(file.getFileName() + ".partial");
     try {
-      new ObjectMapper().writeValue(tmp.toFile(), puzzles);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      DurableFiles.writeBytes(file, new ObjectMapper().writeValueAsBytes(puzzles));
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": " + e.getMessage(), e);
     }

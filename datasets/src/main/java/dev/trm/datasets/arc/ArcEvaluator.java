@@ -2,12 +2,11 @@ package dev.trm.datasets.arc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.datasets.Batch;
+import dev.trm.datasets.DurableFiles;
 import dev.trm.datasets.Identifiers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -140,12 +139,8 @@ public final class ArcEvaluator {
       }
       submission.put(task.id(), attempts);
     }
-    Path tmp = file.resolveSibling(file.getFileName() + ".partial");
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      new ObjectMapper().writeValue(tmp.toFile(), submission);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      DurableFiles.writeBytes(file, new ObjectMapper().writeValueAsBytes(submission));
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package dev.trm.export.predict;
 
+import dev.trm.datasets.DurableFiles;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Puzzles from a CSV in the Sudoku-Extreme / Maze-Hard layout {@code source,question,answer,rating}: question and
@@ -185,9 +185,8 @@ final class CsvPuzzleSource implements PuzzleSource {
     Sink(Path out) {
       this.out = out;
       try {
-        Path dir = out.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
+        tmp = DurableFiles.temporaryFor(out, DurableFiles.PARTIAL);
+        DurableFiles.createDirectories(tmp.getParent());
         w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
         w.write(HEADER);
         w.newLine();
@@ -217,7 +216,7 @@ final class CsvPuzzleSource implements PuzzleSource {
     public void close() {
       try {
         w.close();
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.publish(tmp, out);
       } catch (IOException e) {
         throw new UncheckedIOException(out + ": " + e.getMessage(), e);
       }

@@ -1,6 +1,8 @@
 package dev.trm.export.predict;
 
 import dev.trm.datasets.Batch;
+import dev.trm.datasets.NpyDtype;
+import dev.trm.datasets.NpyWriter;
 import java.nio.file.Path;
 
 /**
@@ -48,8 +50,8 @@ public final class PredictJob {
     long n = source.size();
     int s = source.seqLen();
     PredictionSink sink = source.sink(o.out());
-    FloatNpyWriter logits = o.logits() == null ? null : new FloatNpyWriter(o.logits(), n, s, solver.vocab());
-    FloatNpyWriter qHalt = o.qHalt() == null ? null : new FloatNpyWriter(o.qHalt(), n);
+    NpyWriter logits = o.logits() == null ? null : NpyWriter.create(o.logits(), NpyDtype.FLOAT32, s, solver.vocab());
+    NpyWriter qHalt = o.qHalt() == null ? null : NpyWriter.create(o.qHalt(), NpyDtype.FLOAT32);
     long done = 0;
     double exact = 0;
     double token = 0;

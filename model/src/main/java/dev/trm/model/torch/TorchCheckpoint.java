@@ -29,9 +29,15 @@ import net.razorvine.pickle.PickleException;
  * in {@code <root>/data/<key>}, in the byte order named by {@code <root>/byteorder} (little when absent). Tensors
  * may be strided views sharing a storage. float32, bfloat16, float16 and float64 storages are read; every problem
  * is reported with the file and the state-dict key.
+ *
+ * <p>The file may come from anyone, so nothing it declares is allocated before the bytes are seen to be there: the
+ * pickle's length prefixes are checked by {@link PickleScan} first, storages grow only as their bytes are read, and
+ * a view may not claim more elements than its storage holds. Unknown pickle globals become plain data, never code.
  */
 public final class TorchCheckpoint {
   private static final int CHUNK = 1 << 16;
+  /** A state dict's pickle is a few KB (names, shapes, storage keys); anything far larger is not one. */
+  private static final int MAX_PICKLE_BYTES = 16 << 20;
 
   private TorchCheckpoint() {}
 
@@ -48,6 +54,8 @@ public final class TorchCheckpoint {
       ByteOrder order = byteOrder(zip, root, file);
       Map<String, float[]> storages = new HashMap<>();
       LinkedHashMap<String, WeightTensor> out = new LinkedHashMap<>();
+      long stored = 0;
+      long copied = 0;
       for (Map.Entry<?, ?> e : dict.entrySet()) {
         String key = String.valueOf(e.getKey());
         if (!(e.getValue() instanceof TensorRef t)) {
@@ -58,8 +66,18 @@ public final class TorchCheckpoint {
         if (storage == null) {
           storage = readStorage(zip, root, t.storage(), order, file);
           storages.put(t.storage().key(), storage);
+          stored += storage.length;
         }
-        out.put(key, view(storage, t, key, file));
+        WeightTensor w = view(storage, t, key, file);
+        if (w.data() != storage) {
+          copied += w.data().length;
+          // Views that overlap could otherwise copy one storage many times over.
+          if (copied > stored) {
+            throw new IllegalArgumentException(file + ": the tensors up to key '" + key + "' copy " + copied
+                + " elements out of storages holding " + stored + " (overlapping views)");
+          }
+        }
+        out.put(key, w);
       }
       return out;
     } catch (ZipException e) {
@@ -82,12 +100,29 @@ public final class TorchCheckpoint {
   }
 
   private static Map<?, ?> unpickle(ZipFile zip, String root, Path file) throws IOException {
+    byte[] pickle;
+    try (InputStream in = zip.getInputStream(zip.getEntry(root + "data.pkl"))) {
+      pickle = in.readNBytes(MAX_PICKLE_BYTES + 1);
+    }
+    if (pickle.length > MAX_PICKLE_BYTES) {
+      throw new IllegalArgumentException(file + ": " + root + "data.pkl is larger than " + (MAX_PICKLE_BYTES >> 20)
+          + " MiB, far more than a state dict's pickle");
+    }
+    try {
+      PickleScan.check(pickle);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + root + "data.pkl is malformed: " + e.getMessage(), e);
+    }
     TorchUnpickler unpickler = new TorchUnpickler();
     Object obj;
-    try (InputStream in = zip.getInputStream(zip.getEntry(root + "data.pkl"))) {
-      obj = unpickler.load(in);
+    try {
+      obj = unpickler.loads(pickle);
     } catch (PickleException | ClassCastException e) {
       throw new IllegalArgumentException(file + ": cannot unpickle " + root + "data.pkl: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // The library signals some malformed streams (an empty stack, a missing memo entry) with plain runtime errors.
+      throw new IllegalArgumentException(file + ": cannot unpickle " + root + "data.pkl: a malformed pickle ("
+          + e.getClass().getSimpleName() + ")", e);
     } finally {
       unpickler.close();
     }
@@ -113,7 +148,10 @@ public final class TorchCheckpoint {
     }
   }
 
-  /** Widens a whole storage to float32, streaming so that no byte copy of a large storage is held. */
+  /**
+   * Widens a whole storage to float32, streaming so that no byte copy of a large storage is held. The array grows
+   * as bytes arrive rather than to the declared size up front: an archive's sizes are claims, the bytes are facts.
+   */
   private static float[] readStorage(ZipFile zip, String root, StorageRef ref, ByteOrder order, Path file)
       throws IOException {
     String name = root + "data/" + ref.key();
@@ -126,17 +164,21 @@ public final class TorchCheckpoint {
       throw new IllegalArgumentException(file + ": storage " + name + " holds " + entry.getSize()
           + " bytes, expected " + expected + " (" + ref.numel() + " x " + ref.dtype() + ")");
     }
-    float[] out = new float[(int) ref.numel()];
+    int numel = (int) ref.numel();
+    float[] out = new float[Math.min(numel, CHUNK)];
     ByteBuffer buf = ByteBuffer.allocate(CHUNK * ref.dtype().bytes).order(order);
     try (InputStream in = zip.getInputStream(entry)) {
       int done = 0;
-      while (done < out.length) {
-        int want = Math.min(CHUNK, out.length - done) * ref.dtype().bytes;
+      while (done < numel) {
+        int want = Math.min(CHUNK, numel - done) * ref.dtype().bytes;
         buf.clear();
         int got = in.readNBytes(buf.array(), 0, want);
         if (got < want) {
           throw new IllegalArgumentException(file + ": storage " + name + " is truncated after "
               + ((long) done * ref.dtype().bytes + got) + " of " + expected + " bytes");
+        }
+        if (done + want / ref.dtype().bytes > out.length) {
+          out = Arrays.copyOf(out, (int) Math.min(numel, Math.max(2L * out.length, done + CHUNK)));
         }
         buf.limit(want);
         while (buf.hasRemaining()) {
@@ -151,12 +193,21 @@ public final class TorchCheckpoint {
   static WeightTensor view(float[] storage, TensorRef t, String key, Path file) {
     long n = 1;
     long last = t.offset();
-    for (int d = 0; d < t.size().length; d++) {
-      if (t.size()[d] < 0 || t.stride()[d] < 0) {
-        throw new IllegalArgumentException(file + ": key '" + key + "' has a negative size or stride");
+    try {
+      for (int d = 0; d < t.size().length; d++) {
+        if (t.size()[d] < 0 || t.stride()[d] < 0) {
+          throw new IllegalArgumentException(file + ": key '" + key + "' has a negative size or stride");
+        }
+        n = Math.multiplyExact(n, t.size()[d]);
+        last = Math.addExact(last, Math.multiplyExact(Math.max(0, t.size()[d] - 1), t.stride()[d]));
       }
-      n *= t.size()[d];
-      last += (t.size()[d] - 1) * t.stride()[d];
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(file + ": key '" + key + "' has size " + Arrays.toString(t.size())
+          + " and stride " + Arrays.toString(t.stride()) + ", which overflow 64 bits");
+    }
+    if (n > storage.length) {
+      throw new IllegalArgumentException(file + ": key '" + key + "' (size " + Arrays.toString(t.size())
+          + ") claims " + n + " elements of a storage of " + storage.length);
     }
     if (n > 0 && (t.offset() < 0 || last >= storage.length)) {
       throw new IllegalArgumentException(file + ": key '" + key + "' (size " + Arrays.toString(t.size())

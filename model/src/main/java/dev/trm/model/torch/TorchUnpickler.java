@@ -83,7 +83,11 @@ final class TorchUnpickler extends Unpickler {
         throw new PickleException("unsupported storage type " + describe(t[1])
             + " (supported: float32, bfloat16, float16, float64)");
       }
-      return new StorageRef(type.dtype(), String.valueOf(t[2]), ((Number) t[4]).longValue());
+      long numel = ((Number) t[4]).longValue();
+      if (numel < 0) {
+        throw new PickleException("storage " + t[2] + " has a negative element count " + numel);
+      }
+      return new StorageRef(type.dtype(), String.valueOf(t[2]), numel);
     }
     throw new PickleException("unsupported persistent id " + describe(pid));
   }
