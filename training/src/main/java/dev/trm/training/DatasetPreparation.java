@@ -11,7 +11,9 @@ import dev.trm.datasets.sudoku.SudokuGenerationSpec;
 import dev.trm.model.config.DataConfig;
 import dev.trm.model.config.MazeGeneration;
 import dev.trm.model.config.SudokuGeneration;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -188,7 +188,7 @@ public final class Trainer {
         } else if (graph.stepsDone() > firstStep && !savedAtThisStep()) {
           // Stopping is urgent: the checkpoint is written without the evaluation, which the resumed run will do.
           trainSeconds += (System.nanoTime() - lastTick) / 1e9;
-          save(Map.of());
+          save(Map.of(), progress);
         }
       }
       Path best = Checkpoints.best(run.checkpoints());
@@ -232,7 +232,7 @@ public final class Trainer {
       // On a line of its own: a log cuts the progress bar's line, and the evaluation is what a reader looks for.
       progress.status("");
       out.printf("%nstep %d: %s %.4f%n", step, Evaluator.EXACT_ACCURACY, lastEval.get(Evaluator.EXACT_ACCURACY));
-      save(lastEval);
+      save(lastEval, progress);
       lastTick = System.nanoTime();
     }
 
@@ -240,7 +240,7 @@ public final class Trainer {
       return lastCheckpoint != null && lastCheckpoint.endsWith(Checkpoints.STEP_PREFIX + graph.stepsDone());
     }
 
-    private void save(Map<String, Double> eval) {
+    private void save(Map<String, Double> eval, TrainingProgress progress) {
       TrainingState state = new TrainingState(TrainingState.FORMAT, graph.stepsDone(), totalSteps, sampler.state(),
           graph.rngState(), graph.hasEma(), false, trainSeconds, eval);
       // The logs up to this checkpoint are what a resume from it keeps, so they must be as durable as it is.

@@ -4,7 +4,6 @@ import static com.google.common.truth.Truth.assertThat;
 import static com.google.common.truth.Truth.assertWithMessage;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.trm.export.TinyModel;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +42,8 @@ class HostileWeightsTest {
         "-Xmx64m", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
         HostileWeightsMain.class.getName()));
     // Good files of both formats first, so that loading the readers' classes is not counted against hostile ones.
-    command.add(TinyModel.resource("torch/tiny.pt").toString());
-    command.add(TinyModel.resource("torch/tiny.safetensors").toString());
+    command.add(TorchCheckpointTest.resource("torch/tiny.pt").toString());
+    command.add(TorchCheckpointTest.resource("torch/tiny.safetensors").toString());
     files.keySet().forEach(f -> command.add(f.toString()));
     Path out = dir.resolve("child.out");
     Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();

@@ -148,7 +148,7 @@ class TorchCheckpointTest {
     assertThat(StorageDtype.halfToFloat((short) 0x3555)).isWithin(1e-4f).of(1f / 3);
   }
 
-  private static Path resource(String name) {
+  static Path resource(String name) {
     try {
       return Path.of(TorchCheckpointTest.class.getResource("/" + name).toURI());
     } catch (URISyntaxException e) {
