@@ -32,6 +32,11 @@ final class BatchTensors implements AutoCloseable {
     return runner.feed(in, inputs).feed(lab, labels).feed(ids, puzzleIds);
   }
 
+  /** Adds the three feeds to {@code runner}, to the placeholders of those op names. */
+  Session.Runner feed(Session.Runner runner, String in, String lab, String ids) {
+    return runner.feed(in, inputs).feed(lab, labels).feed(ids, puzzleIds);
+  }
+
   @Override
   public void close() {
     inputs.close();

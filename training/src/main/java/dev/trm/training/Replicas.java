@@ -1,0 +1,112 @@
+package dev.trm.training;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.tensorflow.Graph;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+
+/**
+ * Where the replicas of a data-parallel training step run: one device name per replica, replica 0 being the chief
+ * (it also holds the weights, the optimizer and the EMA).
+ *
+ * <p>The training graph is replicated in-graph: each replica builds its own tower (ACT step, loss, gradients, carry)
+ * under the name scope {@code replica_<r>/}, and {@link #place} pins every op of that scope to the replica's device.
+ * The pinning is a rewrite of the built graph because TensorFlow adds the gradient ops without a device: left alone,
+ * the whole backward pass would run on the chief.
+ */
+public final class Replicas {
+  private static final String SCOPE_PREFIX = "replica_";
+
+  private final List<String> devices;
+  private final int virtualCpus;
+
+  private Replicas(List<String> devices, int virtualCpus) {
+    this.devices = List.copyOf(devices);
+    this.virtualCpus = virtualCpus;
+  }
+
+  /** One replica on the session's default device: the unreplicated graph. */
+  public static Replicas single() {
+    return new Replicas(List.of(""), 0);
+  }
+
+  /**
+   * {@code n} replicas on the CPU devices {@code /device:CPU:0..n-1} of this process. The session is given
+   * {@code n} CPU devices ({@code device_count}); they share the process's thread pools, so this tests the
+   * replication on one machine rather than speeding it up.
+   */
+  public static Replicas virtualCpus(int n) {
+    requirePositive(n);
+    return new Replicas(IntStream.range(0, n).mapToObj(i -> "/device:CPU:" + i).toList(), n);
+  }
+
+  /** {@code n} replicas on the GPUs {@code /device:GPU:0..n-1} of this process (the {@code gpu} profile). */
+  public static Replicas gpus(int n) {
+    requirePositive(n);
+    return new Replicas(IntStream.range(0, n).mapToObj(i -> "/device:GPU:" + i).toList(), 0);
+  }
+
+  /** One replica per device name, the first being the chief's. */
+  public static Replicas onDevices(List<String> devices) {
+    requirePositive(devices.size());
+    return new Replicas(devices, 0);
+  }
+
+  /** How many replicas. */
+  public int count() {
+    return devices.size();
+  }
+
+  /** Whether this is the unreplicated single-device graph. */
+  public boolean isSingle() {
+    return devices.size() == 1;
+  }
+
+  /** The device of replica {@code r} ({@code ""} = the session's default). */
+  public String device(int r) {
+    return devices.get(r);
+  }
+
+  /** The name scope of replica {@code r}'s tower. */
+  static String scope(int r) {
+    return SCOPE_PREFIX + r;
+  }
+
+  /** {@code base} with the CPU device count the replicas need. */
+  public ConfigProto sessionConfig(ConfigProto base) {
+    return virtualCpus == 0 ? base : base.toBuilder().putDeviceCount("CPU", virtualCpus).build();
+  }
+
+  /**
+   * A copy of {@code built} in which every op without a device is pinned: ops under {@code replica_<r>/} to replica
+   * r's device, all others (weights, optimizer, EMA, gradient sums) to the chief's. {@code built} is left as it was.
+   */
+  Graph place(Graph built) {
+    GraphDef.Builder def = built.toGraphDef().toBuilder();
+    for (NodeDef.Builder node : def.getNodeBuilderList()) {
+      if (node.getDevice().isEmpty()) {
+        node.setDevice(devices.get(replicaOf(node.getName())));
+      }
+    }
+    Graph placed = new Graph();
+    placed.importGraphDef(def.build());
+    return placed;
+  }
+
+  private int replicaOf(String opName) {
+    for (int r = devices.size() - 1; r > 0; r--) {
+      if (opName.startsWith(scope(r) + "/")) {
+        return r;
+      }
+    }
+    return 0;
+  }
+
+  private static void requirePositive(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("the number of replicas must be at least 1, got " + n);
+    }
+  }
+}
