@@ -3,6 +3,8 @@ package dev.trm.training;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.TargetedSessions;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
@@ -21,15 +23,17 @@ public final class Replicas {
 
   private final List<String> devices;
   private final int virtualCpus;
+  private final String target;
 
-  private Replicas(List<String> devices, int virtualCpus) {
+  private Replicas(List<String> devices, int virtualCpus, String target) {
     this.devices = List.copyOf(devices);
     this.virtualCpus = virtualCpus;
+    this.target = target;
   }
 
   /** One replica on the session's default device: the unreplicated graph. */
   public static Replicas single() {
-    return new Replicas(List.of(""), 0);
+    return new Replicas(List.of(""), 0, "");
   }
 
   /**
@@ -39,19 +43,22 @@ public final class Replicas {
    */
   public static Replicas virtualCpus(int n) {
     requirePositive(n);
-    return new Replicas(IntStream.range(0, n).mapToObj(i -> "/device:CPU:" + i).toList(), n);
+    return new Replicas(IntStream.range(0, n).mapToObj(i -> "/device:CPU:" + i).toList(), n, "");
   }
 
   /** {@code n} replicas on the GPUs {@code /device:GPU:0..n-1} of this process (the {@code gpu} profile). */
   public static Replicas gpus(int n) {
     requirePositive(n);
-    return new Replicas(IntStream.range(0, n).mapToObj(i -> "/device:GPU:" + i).toList(), 0);
+    return new Replicas(IntStream.range(0, n).mapToObj(i -> "/device:GPU:" + i).toList(), 0, "");
   }
 
-  /** One replica per device name, the first being the chief's. */
-  public static Replicas onDevices(List<String> devices) {
+  /**
+   * One replica per device of a TensorFlow cluster, the first being the chief's; the session runs on the server at
+   * {@code target} ({@code grpc://host:port}, the chief's own).
+   */
+  static Replicas onCluster(List<String> devices, String target) {
     requirePositive(devices.size());
-    return new Replicas(devices, 0);
+    return new Replicas(devices, 0, target);
   }
 
   /** How many replicas. */
@@ -74,9 +81,15 @@ public final class Replicas {
     return SCOPE_PREFIX + r;
   }
 
-  /** {@code base} with the CPU device count the replicas need. */
-  public ConfigProto sessionConfig(ConfigProto base) {
-    return virtualCpus == 0 ? base : base.toBuilder().putDeviceCount("CPU", virtualCpus).build();
+  /**
+   * A session on {@code graph} where the replicas' devices exist: in this process (with the CPU device count the
+   * replicas need), or on the cluster's chief server.
+   */
+  Session openSession(Graph graph, ConfigProto base) {
+    if (!target.isEmpty()) {
+      return TargetedSessions.open(graph, target, base);
+    }
+    return new Session(graph, virtualCpus == 0 ? base : base.toBuilder().putDeviceCount("CPU", virtualCpus).build());
   }
 
   /**

@@ -110,7 +110,7 @@ public final class TrainStepGraph implements AutoCloseable {
         ? new EvalGraph(runtime, new TrmModel(runtime, config.getArch(), dims), evaluationWeights(), evalBatchSize)
         : null;
     this.saver = new VariableSaver(graph, name -> !name.startsWith(EvalGraph.SCOPE + "/"));
-    this.session = new Session(graph, replicas.sessionConfig(sessionConfig));
+    this.session = replicas.openSession(graph, sessionConfig);
     session.initialize();
   }
 
