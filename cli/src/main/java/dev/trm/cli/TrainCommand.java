@@ -5,11 +5,17 @@ import dev.trm.model.config.ConfigLoader;
 import dev.trm.model.config.TrmConfig;
 import dev.trm.training.Checkpoints;
 import dev.trm.training.Evaluator;
+import dev.trm.training.ClusterConfig;
+import dev.trm.training.Replicas;
 import dev.trm.training.RunDirectory;
+import dev.trm.training.TaskServer;
 import dev.trm.training.Trainer;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code trm train}: train TRM from a config, evaluating and checkpointing as it goes; optionally export. */
@@ -37,6 +43,23 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Stop after N optimizer steps in all (default: the config's epochs).")
   long steps;
 
+  @Option(names = "--replicas", paramLabel = "N", defaultValue = "1",
+      description = "Data-parallel over N devices of this process: N virtual CPU devices (--replica-device CPU, "
+          + "which tests the replication rather than speeding it up) or GPUs 0..N-1 (GPU, with the gpu profile). "
+          + "global_batch_size must divide by N.")
+  int replicas;
+
+  @Option(names = "--replica-device", paramLabel = "CPU|GPU", defaultValue = "CPU",
+      description = "The device type of --replicas (default: CPU).")
+  String replicaDevice;
+
+  @Option(names = "--cluster-timeout", paramLabel = "SECONDS", defaultValue = "120",
+      description = "On a cluster: how long the chief waits for a worker (to join, or within a step) before it stops "
+          + "with an error naming the task (default: 120).")
+  int clusterTimeout;
+
+  @Mixin ClusterOptions cluster = new ClusterOptions();
+
   @Option(names = "--export", description = "Export the final checkpoint's EMA weights as a SavedModel into "
       + "<run>/export/.")
   boolean export;
@@ -51,7 +74,8 @@ public final class TrainCommand implements Callable<Integer> {
     RunDirectory run = runDir != null ? new RunDirectory(runDir)
         : resumeFrom != null && !Checkpoints.readState(resumeFrom).weightsOnly() ? RunDirectory.ofCheckpoint(resumeFrom)
         : RunDirectory.defaultFor(cfg);
-    Trainer.Outcome outcome = new Trainer(new Trainer.Options(cfg, run, resumeFrom, steps), System.out).run();
+    Trainer.Outcome outcome = new Trainer(new Trainer.Options(cfg, run, resumeFrom, steps), replicas(),
+        System.out).run();
 
     System.out.println();
     System.out.printf("trained %d steps (%.0f s of training); final %s %.4f%n", outcome.steps(),
@@ -69,5 +93,31 @@ public final class TrainCommand implements Callable<Integer> {
     }
     System.out.printf("total wall time %.0f s%n", (System.nanoTime() - start) / 1e9);
     return 0;
+  }
+
+  /** The replicas of the run: the cluster's tasks (this process being the chief), local devices, or one. */
+  private Replicas replicas() {
+    ClusterConfig c = cluster.cluster();
+    if (c == null) {
+      return switch (replicaDevice.toUpperCase(Locale.ROOT)) {
+        case "CPU" -> replicas == 1 ? Replicas.single() : Replicas.virtualCpus(replicas);
+        case "GPU" -> Replicas.gpus(replicas);
+        default -> throw new IllegalArgumentException("--replica-device '" + replicaDevice + "' is neither CPU nor GPU");
+      };
+    }
+    if (!c.isChief()) {
+      throw new IllegalArgumentException("task " + c.taskName() + " is a worker: run `trm worker` there and "
+          + "`trm train` on the chief");
+    }
+    if (replicas != 1) {
+      throw new IllegalArgumentException("--replicas is for one process; on a cluster every task is one replica");
+    }
+    if (clusterTimeout <= 0) {
+      throw new IllegalArgumentException("--cluster-timeout must be positive, got " + clusterTimeout);
+    }
+    TaskServer server = TaskServer.start(c);
+    System.out.println("trm train: chief " + c.chief() + " of a cluster of " + (1 + c.workers().size())
+        + " tasks (workers " + String.join(", ", c.workers()) + "); session on " + server.target());
+    return c.replicas(Duration.ofSeconds(clusterTimeout));
   }
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       BuildDatasetCommand.class,
       TrainCommand.class,
+      WorkerCommand.class,
       EvaluateCommand.class,
       ExportCommand.class,
       ServeCommand.class,

@@ -3,6 +3,7 @@ package dev.trm.training;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.proto.ClusterDef;
@@ -108,14 +109,17 @@ public record ClusterConfig(String chief, List<String> workers, String taskType,
         .setProtocol("grpc").build();
   }
 
-  /** One replica per task: the chief's CPU, then each worker's. */
-  public Replicas replicas() {
+  /**
+   * One replica per task: the chief's CPU, then each worker's. The chief's session gives up on a task that does
+   * not answer within {@code timeout} (joining, or within a step).
+   */
+  public Replicas replicas(Duration timeout) {
     List<String> devices = new ArrayList<>();
     devices.add("/job:" + CHIEF + "/replica:0/task:0/device:CPU:0");
     for (int i = 0; i < workers.size(); i++) {
       devices.add("/job:" + WORKER + "/replica:0/task:" + i + "/device:CPU:0");
     }
-    return Replicas.onCluster(devices, "grpc://" + chief);
+    return Replicas.onCluster(devices, "grpc://" + chief, timeout);
   }
 
   private static List<String> addresses(JsonNode cluster, String job) {

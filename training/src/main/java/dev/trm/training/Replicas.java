@@ -1,5 +1,6 @@
 package dev.trm.training;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.tensorflow.Graph;
@@ -24,16 +25,18 @@ public final class Replicas {
   private final List<String> devices;
   private final int virtualCpus;
   private final String target;
+  private final Duration timeout;
 
-  private Replicas(List<String> devices, int virtualCpus, String target) {
+  private Replicas(List<String> devices, int virtualCpus, String target, Duration timeout) {
     this.devices = List.copyOf(devices);
     this.virtualCpus = virtualCpus;
     this.target = target;
+    this.timeout = timeout;
   }
 
   /** One replica on the session's default device: the unreplicated graph. */
   public static Replicas single() {
-    return new Replicas(List.of(""), 0, "");
+    return new Replicas(List.of(""), 0, "", Duration.ZERO);
   }
 
   /**
@@ -43,22 +46,22 @@ public final class Replicas {
    */
   public static Replicas virtualCpus(int n) {
     requirePositive(n);
-    return new Replicas(IntStream.range(0, n).mapToObj(i -> "/device:CPU:" + i).toList(), n, "");
+    return new Replicas(IntStream.range(0, n).mapToObj(i -> "/device:CPU:" + i).toList(), n, "", Duration.ZERO);
   }
 
   /** {@code n} replicas on the GPUs {@code /device:GPU:0..n-1} of this process (the {@code gpu} profile). */
   public static Replicas gpus(int n) {
     requirePositive(n);
-    return new Replicas(IntStream.range(0, n).mapToObj(i -> "/device:GPU:" + i).toList(), 0, "");
+    return new Replicas(IntStream.range(0, n).mapToObj(i -> "/device:GPU:" + i).toList(), 0, "", Duration.ZERO);
   }
 
   /**
    * One replica per device of a TensorFlow cluster, the first being the chief's; the session runs on the server at
-   * {@code target} ({@code grpc://host:port}, the chief's own).
+   * {@code target} ({@code grpc://host:port}, the chief's own) and gives up on a task after {@code timeout}.
    */
-  static Replicas onCluster(List<String> devices, String target) {
+  static Replicas onCluster(List<String> devices, String target, Duration timeout) {
     requirePositive(devices.size());
-    return new Replicas(devices, 0, target);
+    return new Replicas(devices, 0, target, timeout);
   }
 
   /** How many replicas. */
@@ -71,6 +74,11 @@ public final class Replicas {
     return devices.size() == 1;
   }
 
+  /** Whether every replica is in this process (no cluster). */
+  public boolean isLocal() {
+    return target.isEmpty();
+  }
+
   /** The device of replica {@code r} ({@code ""} = the session's default). */
   public String device(int r) {
     return devices.get(r);
@@ -81,13 +89,18 @@ public final class Replicas {
     return SCOPE_PREFIX + r;
   }
 
+  /** {@code opName} without its replica scope, if it has one. */
+  static String withoutScope(String opName) {
+    return opName.replaceFirst("^" + SCOPE_PREFIX + "[0-9]+/", "");
+  }
+
   /**
    * A session on {@code graph} where the replicas' devices exist: in this process (with the CPU device count the
    * replicas need), or on the cluster's chief server.
    */
   Session openSession(Graph graph, ConfigProto base) {
     if (!target.isEmpty()) {
-      return TargetedSessions.open(graph, target, base);
+      return TargetedSessions.open(graph, target, base.toBuilder().setOperationTimeoutInMs(timeout.toMillis()).build());
     }
     return new Session(graph, virtualCpus == 0 ? base : base.toBuilder().putDeviceCount("CPU", virtualCpus).build());
   }

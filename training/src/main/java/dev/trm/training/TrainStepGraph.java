@@ -23,6 +23,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -290,7 +291,7 @@ public final class TrainStepGraph implements AutoCloseable {
       if (trace != null) {
         runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
       }
-      try (Result r = trace != null ? runner.runAndFetchMetadata() : runner.run()) {
+      try (Result r = run(runner, trace != null)) {
         step = next;
         if (trace != null) {
           trace.accept(r.getMetadata().orElseThrow(
@@ -303,6 +304,23 @@ public final class TrainStepGraph implements AutoCloseable {
         }
         return StepResult.of(next, rate, values);
       }
+    }
+  }
+
+  /**
+   * Runs the step. On a cluster a lost or silent task fails the step (after the cluster timeout at the latest);
+   * that becomes one line naming what TensorFlow reports, the task included.
+   */
+  private Result run(Session.Runner runner, boolean traced) {
+    try {
+      return traced ? runner.runAndFetchMetadata() : runner.run();
+    } catch (TensorFlowException e) {
+      if (replicas.isLocal()) {
+        throw e;
+      }
+      throw new IllegalStateException("training step " + (step + 1) + " failed on the cluster (nothing of it was "
+          + "saved; resume from the last checkpoint once every task runs): " + VariableSaver.firstLine(e.getMessage()),
+          e);
     }
   }
 
@@ -363,11 +381,28 @@ public final class TrainStepGraph implements AutoCloseable {
     saver.save(session, prefix);
   }
 
-  /** Restores all checkpointed variables and the Java-side state (step, generator). */
-  void restore(Path prefix, long stepsDone, long rngState) {
-    saver.restore(session, prefix, name -> true);
+  /**
+   * Restores all checkpointed variables and the Java-side state (step, generator). The ACT carries are restored
+   * only if the checkpoint has them for this layout of replicas; otherwise every slot restarts from the next batch.
+   *
+   * @return whether the carries were restored
+   */
+  boolean restore(Path prefix, long stepsDone, long rngState) {
+    saver.restore(session, prefix, name -> !isCarry(name));
     this.step = stepsDone;
     this.rng = new SplitMix64(rngState);
+    try {
+      saver.restore(session, prefix, TrainStepGraph::isCarry);
+      return true;
+    } catch (IllegalArgumentException e) {
+      resetCarry();
+      return false;
+    }
+  }
+
+  /** Whether a variable is part of a training carry ({@code carry/...} or {@code replica_<r>/carry/...}). */
+  private static boolean isCarry(String name) {
+    return Replicas.withoutScope(name).startsWith(CARRY_SCOPE + "/");
   }
 
   /** Restores only the model's tensors and their EMA shadows (fine-tuning from imported weights). */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -58,7 +59,8 @@ class ReplicatedTrainStepTest {
       TaskServer.start(new ClusterConfig(chief.chief(), workers, ClusterConfig.WORKER, i));
     }
     TaskServer.start(chief);
-    cluster = TrainStepGraph.create(config, DIMS, B, 0, Long.MAX_VALUE, chief.replicas(), Sessions.config());
+    cluster = TrainStepGraph.create(config, DIMS, B, 0, Long.MAX_VALUE, chief.replicas(Duration.ofSeconds(60)),
+        Sessions.config());
     // q_halt starts positive, so slots halt early unless exploration holds them: refills at every step.
     for (TrainStepGraph graph : List.of(single, replicated, cluster)) {
       Ops tf = Ops.create(graph.graph());
