@@ -97,7 +97,7 @@ class CommandLineEndToEndTest {
   }
 
   /** The main job's config, shrunk: 4x4 Sudoku, hidden 16, a dozen steps. */
-  private static String tinyConfig(Path data) throws IOException {
+  static String tinyConfig(Path data) throws IOException {
     String cpu = Files.readString(REPO.resolve("configs/sudoku6-cpu.pbtxt"));
     return cpu
         .replaceAll("name: \"[^\"]*\"", "name: \"tiny\"")

@@ -102,15 +102,15 @@ public final class TrainStepGraph implements AutoCloseable {
     this.emaShadows = new LinkedHashMap<>();
     buildTraining(tf);
     this.graph = replicas.isSingle() ? built : replicas.place(built);
-    if (graph != built) {
-      built.close();
-    }
     // Everything the saver covers must exist before it is built; the eval carry is transient and left out.
     Ops runtime = Ops.create(graph);
     this.eval = evalBatchSize > 0
         ? new EvalGraph(runtime, new TrmModel(runtime, config.getArch(), dims), evaluationWeights(), evalBatchSize)
         : null;
     this.saver = new VariableSaver(graph, name -> !name.startsWith(EvalGraph.SCOPE + "/"));
+    if (graph != built) {
+      built.close(); // only op names of the built graph are used from here on
+    }
     this.session = replicas.openSession(graph, sessionConfig);
     session.initialize();
   }
