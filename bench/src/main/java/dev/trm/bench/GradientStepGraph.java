@@ -52,8 +52,8 @@ public final class GradientStepGraph implements AutoCloseable {
     // No slot explores: exploration changes only which slots halt, not the work of the step.
     Operand<TFloat32> noExploration = tf.fill(tf.constant(new int[] {batchSize}), tf.constant(1f));
     Operand<TInt32> minHalt = tf.fill(tf.constant(new int[] {batchSize}), tf.constant(2));
-    ActStep.Output out = new ActStep(model).build(params, ActStep.initialCarry(tf, model.shape(), batchSize),
-        new ActStep.Batch(inputs, labels, puzzleIds), ActStep.Mode.TRAIN, noExploration, minHalt);
+    ActStep.Step out = new ActStep(model).train(params, ActStep.initialCarry(tf, model.shape(), batchSize),
+        new ActStep.NewExamples(inputs, labels, puzzleIds), new ActStep.Exploration(noExploration, minHalt));
     Operand<TFloat32> objective = tf.math.mul(Losses.act(tf, config.getArch(), out).total(),
         tf.constant(1f / batchSize));
     List<Operand<?>> wrt = new ArrayList<>(params.trainable().values());

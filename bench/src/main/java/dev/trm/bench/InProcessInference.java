@@ -2,6 +2,8 @@ package dev.trm.bench;
 
 import dev.trm.datasets.Batch;
 import dev.trm.model.ActStep;
+import dev.trm.model.BatchPlaceholders;
+import dev.trm.model.BatchTensors;
 import dev.trm.model.Losses;
 import dev.trm.model.ModelDims;
 import dev.trm.model.TrmModel;
@@ -12,10 +14,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TType;
@@ -34,9 +33,7 @@ public final class InProcessInference implements AutoCloseable {
   private final int batchSize;
   private final int seqLen;
   private final int actSteps;
-  private final Placeholder<TInt32> inputs;
-  private final Placeholder<TInt32> labels;
-  private final Placeholder<TInt32> puzzleIds;
+  private final BatchPlaceholders batchIn;
   private final List<Operand<?>> carryIn;
   private final List<Operand<?>> carryOut;
   private final Operand<TInt32> predictions;
@@ -49,16 +46,13 @@ public final class InProcessInference implements AutoCloseable {
     this.batchSize = batchSize;
     this.seqLen = model.shape().seqLen();
     this.actSteps = model.shape().haltMaxSteps();
-    inputs = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize, seqLen)));
-    labels = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize, seqLen)));
-    puzzleIds = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize)));
+    batchIn = BatchPlaceholders.create(tf, batchSize, seqLen);
     // The first step runs from the all-halted initial carry; later steps are fed the previous step's carry.
     ActStep.Carry initial = ActStep.initialCarry(tf, model.shape(), batchSize);
-    ActStep.Carry carry = new ActStep.Carry(fedOr(tf, initial.zH()), fedOr(tf, initial.zL()),
+    ActStep.Carry carry = new ActStep.Carry(fedOr(tf, initial.y()), fedOr(tf, initial.z()),
         fedOr(tf, initial.steps()), fedOr(tf, initial.halted()), fedOr(tf, initial.inputs()),
         fedOr(tf, initial.labels()), fedOr(tf, initial.puzzleIds()));
-    ActStep.Output out = new ActStep(model).build(params, carry, new ActStep.Batch(inputs, labels, puzzleIds),
-        ActStep.Mode.EVAL, null, null);
+    ActStep.Step out = new ActStep(model).eval(params, carry, batchIn.examples());
     carryIn = fields(carry);
     carryOut = fields(out.next());
     predictions = Losses.act(tf, config.getArch(), out).predictions();
@@ -80,9 +74,9 @@ public final class InProcessInference implements AutoCloseable {
   /** Runs {@link #actSteps} ACT steps on {@code batch} from a fresh carry; returns the predictions [B*S]. */
   public int[] run(Batch batch) {
     Result previous = null;
-    try (Fed fed = new Fed(batch)) {
+    try (BatchTensors fed = BatchTensors.of(batch)) {
       for (int step = 1; step <= actSteps; step++) {
-        Session.Runner runner = fed.runner();
+        Session.Runner runner = batchIn.feed(session.runner(), fed);
         for (int i = 0; previous != null && i < carryIn.size(); i++) {
           runner.feed(carryIn.get(i), previous.get(i));
         }
@@ -109,8 +103,8 @@ public final class InProcessInference implements AutoCloseable {
 
   /** Runs the first ACT step on {@code batch} once with FULL_TRACE (every later step costs the same). */
   public StepProfile profileFirstStep(Batch batch) {
-    try (Fed fed = new Fed(batch)) {
-      Session.Runner runner = fed.runner();
+    try (BatchTensors fed = BatchTensors.of(batch)) {
+      Session.Runner runner = batchIn.feed(session.runner(), fed);
       carryOut.forEach(runner::fetch);
       return StepProfile.trace(runner);
     }
@@ -121,41 +115,12 @@ public final class InProcessInference implements AutoCloseable {
   }
 
   private static List<Operand<?>> fields(ActStep.Carry c) {
-    return List.of(c.zH(), c.zL(), c.steps(), c.halted(), c.inputs(), c.labels(), c.puzzleIds());
+    return List.of(c.y(), c.z(), c.steps(), c.halted(), c.inputs(), c.labels(), c.puzzleIds());
   }
 
   @Override
   public void close() {
     session.close();
     graph.close();
-  }
-
-  /** A batch as fed tensors, closed after its runs. */
-  private final class Fed implements AutoCloseable {
-    private final TInt32 in;
-    private final TInt32 lab;
-    private final TInt32 ids;
-
-    Fed(Batch b) {
-      if (b.batchSize() != batchSize || b.seqLen() != seqLen) {
-        throw new IllegalArgumentException("batch is [" + b.batchSize() + ", " + b.seqLen()
-            + "], the inference graph was built for [" + batchSize + ", " + seqLen + "]");
-      }
-      Shape grid = Shape.of(batchSize, seqLen);
-      in = TInt32.tensorOf(grid, DataBuffers.of(b.inputs(), true, false));
-      lab = TInt32.tensorOf(grid, DataBuffers.of(b.labels(), true, false));
-      ids = TInt32.tensorOf(Shape.of(batchSize), DataBuffers.of(b.puzzleIds(), true, false));
-    }
-
-    Session.Runner runner() {
-      return session.runner().feed(inputs, in).feed(labels, lab).feed(puzzleIds, ids);
-    }
-
-    @Override
-    public void close() {
-      in.close();
-      lab.close();
-      ids.close();
-    }
   }
 }

@@ -2,7 +2,7 @@ package dev.trm.cli;
 
 import dev.trm.datasets.DatasetMetadata;
 import dev.trm.export.SavedModelExporter;
-import dev.trm.export.torch.StateDicts;
+import dev.trm.model.torch.StateDicts;
 import dev.trm.model.ModelDims;
 import dev.trm.model.WeightTensor;
 import dev.trm.model.config.ConfigLoader;

@@ -23,9 +23,9 @@ import picocli.CommandLine;
  * the export module's tests (torch/tiny.pt, tiny-config.pbtxt).
  */
 class ServingCommandsTest {
-  private static final Path RESOURCES = Path.of(System.getProperty("trm.repo", "..")).resolve("export/src/test/resources");
-  private static final Path PT = RESOURCES.resolve("torch/tiny.pt");
-  private static final Path CONFIG = RESOURCES.resolve("tiny-config.pbtxt");
+  private static final Path REPO = Path.of(System.getProperty("trm.repo", ".."));
+  private static final Path PT = REPO.resolve("model/src/test/resources/torch/tiny.pt");
+  private static final Path CONFIG = REPO.resolve("export/src/test/resources/tiny-config.pbtxt");
 
   @TempDir static Path dir;
 

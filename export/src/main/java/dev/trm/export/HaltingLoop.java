@@ -1,5 +1,6 @@
 package dev.trm.export;
 
+import dev.trm.model.HaltingRule;
 import dev.trm.model.ModelDims;
 import dev.trm.model.RecursiveReasoner;
 import dev.trm.model.TrmModel;
@@ -23,8 +24,8 @@ import org.tensorflow.types.TInt32;
  * ACT inference as one forward-only {@code while} loop: every iteration is one ACT step of the model's
  * {@link RecursiveReasoner} over the slots that are still running, and the loop ends as soon as no slot runs.
  *
- * <p>A slot stops at {@code maxSteps} steps, or, when {@code adaptive}, as soon as its halting logit says so (the
- * training rule without exploration: q_halt > 0, or q_halt > q_continue with {@code no_act_continue: false}). Only
+ * <p>A slot stops by the model's {@link HaltingRule}: at {@code maxSteps} steps, or, when {@code adaptive}, as soon
+ * as its halting head says so (the training rule without exploration). Only
  * running slots are computed: they are gathered, stepped, and scattered back, so a stopped slot costs nothing and
  * keeps the state, q_halt and step count of the step it stopped at. With {@code adaptive} off every slot runs exactly
  * {@code maxSteps} steps, which is the official evaluation.
@@ -99,26 +100,19 @@ final class HaltingLoop {
         model.rows(tf.gatherNd(y, running)), model.rows(tf.gatherNd(z, running))),
         model.rows(tf.gatherNd(cast(in[X]), running)));
     Operand<TFloat32> yNext = model.sequences(next.y());
-    Operand<TFloat32> q = model.qLogits(p, yNext); // [K, 2]
-    Operand<TFloat32> qHaltNext = column(tf, q, 0);
+    TrmModel.HaltingLogits q = model.haltingLogits(p, yNext); // [K] each
+    Operand<TFloat32> qHaltNext = q.qHalt();
     Operand<TInt32> stepsNext = tf.math.add(tf.gatherNd(steps, running), tf.constant(1));
-    Operand<TBool> stops = tf.math.greaterEqual(stepsNext, cast(in[MAX_STEPS]));
-    if (adaptive) {
-      Operand<TBool> wantsToHalt = arch.getNoActContinue()
-          ? tf.math.greater(qHaltNext, tf.constant(0f))
-          : tf.math.greater(qHaltNext, column(tf, q, 1));
-      stops = tf.math.logicalOr(stops, wantsToHalt);
-    }
+    HaltingRule rule = new HaltingRule(tf, arch);
+    Operand<TInt32> maxSteps = cast(in[MAX_STEPS]);
+    Operand<TBool> stops = adaptive
+        ? rule.adaptive(stepsNext, maxSteps, qHaltNext, q.qContinue())
+        : rule.atCap(stepsNext, maxSteps);
     out[Y] = tf.tensorScatterNdUpdate(y, running, yNext).asOutput();
     out[Z] = tf.tensorScatterNdUpdate(z, running, model.sequences(next.z())).asOutput();
     out[DONE] = tf.tensorScatterNdUpdate(done, running, stops).asOutput();
     out[STEPS] = tf.tensorScatterNdUpdate(steps, running, stepsNext).asOutput();
     out[Q_HALT] = tf.tensorScatterNdUpdate(qHalt, running, qHaltNext).asOutput();
-  }
-
-  private static Operand<TFloat32> column(Ops tf, Operand<TFloat32> q, int index) {
-    return tf.reshape(tf.slice(q, tf.constant(new int[] {0, index}), tf.constant(new int[] {-1, 1})),
-        tf.constant(new int[] {-1}));
   }
 
   @SuppressWarnings("unchecked")

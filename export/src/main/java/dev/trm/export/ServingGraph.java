@@ -1,7 +1,7 @@
 package dev.trm.export;
 
 import dev.trm.model.ActStep;
-import dev.trm.model.Losses;
+import dev.trm.model.BatchPlaceholders;
 import dev.trm.model.ModelDims;
 import dev.trm.model.ParamSpec;
 import dev.trm.model.ParamValues;
@@ -97,16 +97,13 @@ public final class ServingGraph implements AutoCloseable {
     }
   }
 
-  /** The checked {@code inputs} and {@code puzzle_identifiers} placeholders shared by the two loop signatures. */
-  private record Inputs(Placeholder<TInt32> inputs, Placeholder<TInt32> puzzleIds, Operand<TInt32> checkedInputs,
+  /** The batch placeholders shared by the two loop signatures, and their values after the range checks. */
+  private record Inputs(BatchPlaceholders placeholders, Operand<TInt32> checkedInputs,
       Operand<TInt32> checkedPuzzleIds) {
     static Inputs create(Ops tf, TrmShape s) {
-      Placeholder<TInt32> inputs = tf.withName("inputs")
-          .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, s.seqLen())));
-      Placeholder<TInt32> ids = tf.withName("puzzle_identifiers")
-          .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-      return new Inputs(inputs, ids, inRange(tf, inputs, s.vocab(), "inputs", "token"),
-          inRange(tf, ids, s.numPuzzleIds(), "puzzle_identifiers", "puzzle identifier"));
+      BatchPlaceholders in = BatchPlaceholders.unlabeled(tf, s.seqLen());
+      return new Inputs(in, inRange(tf, in.inputs(), s.vocab(), "inputs", "token"),
+          inRange(tf, in.puzzleIds(), s.numPuzzleIds(), "puzzle_identifiers", "puzzle identifier"));
     }
   }
 
@@ -136,8 +133,8 @@ public final class ServingGraph implements AutoCloseable {
         key + "_loop");
     Operand<TFloat32> logits = scope.ensureShape(model.lmLogits(params, r.y()), Shape.of(-1, s.seqLen(), s.vocab()));
     return Signature.builder().key(key).methodName(METHOD)
-        .input("inputs", in.inputs())
-        .input("puzzle_identifiers", in.puzzleIds())
+        .input("inputs", in.placeholders().inputs())
+        .input("puzzle_identifiers", in.placeholders().puzzleIds())
         .output("predictions", scope.math.argMax(logits, scope.constant(2), TInt32.class))
         .output("logits", logits)
         .output("q_halt_logits", scope.ensureShape(r.qHalt(), Shape.of(-1)))
@@ -146,8 +143,9 @@ public final class ServingGraph implements AutoCloseable {
   }
 
   /**
-   * One ACT step as the evaluation runs it ({@link ActStep.Mode#EVAL}: a slot halts at halt_max_steps). The carry
-   * goes in and out explicitly: {@code z_H}, {@code z_L} [B, L, D], {@code steps} [B], {@code halted} [B] and the
+   * One ACT step as the evaluation runs it ({@link ActStep#eval}: a slot halts at halt_max_steps). The carry goes in
+   * and out explicitly: the answer state y and the latent state z [B, L, D] under their official names {@code z_H}
+   * and {@code z_L}, {@code steps} [B], {@code halted} [B] and the
    * slots' current examples {@code carry_inputs} [B, S], {@code carry_puzzle_identifiers} [B]; a halted slot is
    * reset and takes the example at its index in {@code inputs} / {@code puzzle_identifiers}. A client halts a slot
    * adaptively by passing {@code halted = true} for it once its {@code q_halt_logits} is positive.
@@ -155,33 +153,30 @@ public final class ServingGraph implements AutoCloseable {
   private static Signature actStep(Ops tf, TrmModel model, TrmParams params) {
     TrmShape s = model.shape();
     Shape state = Shape.of(-1, s.totalLen(), s.hidden());
-    Placeholder<TFloat32> zH = tf.withName("z_H").placeholder(TFloat32.class, Placeholder.shape(state));
-    Placeholder<TFloat32> zL = tf.withName("z_L").placeholder(TFloat32.class, Placeholder.shape(state));
+    Placeholder<TFloat32> y = tf.withName("z_H").placeholder(TFloat32.class, Placeholder.shape(state));
+    Placeholder<TFloat32> z = tf.withName("z_L").placeholder(TFloat32.class, Placeholder.shape(state));
     Placeholder<TInt32> steps = tf.withName("steps").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
     Placeholder<TBool> halted = tf.withName("halted").placeholder(TBool.class, Placeholder.shape(Shape.of(-1)));
     Placeholder<TInt32> carryInputs = tf.withName("carry_inputs")
         .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, s.seqLen())));
     Placeholder<TInt32> carryIds = tf.withName("carry_puzzle_identifiers")
         .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-    Placeholder<TInt32> inputs = tf.withName("inputs")
-        .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, s.seqLen())));
-    Placeholder<TInt32> ids = tf.withName("puzzle_identifiers")
-        .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+    BatchPlaceholders batch = BatchPlaceholders.unlabeled(tf, s.seqLen());
     // No labels at serving time: the carry's label slots hold "ignore" and nothing reads them.
-    Operand<TInt32> noLabels = tf.fill(tf.shape(inputs), tf.constant(Losses.IGNORE_LABEL));
-    ActStep.Carry carry = new ActStep.Carry(zH, zL, steps, halted,
-        inRange(tf, carryInputs, s.vocab(), "carry_inputs", "token"), noLabels,
+    ActStep.Carry carry = new ActStep.Carry(y, z, steps, halted,
+        inRange(tf, carryInputs, s.vocab(), "carry_inputs", "token"), batch.labels(),
         inRange(tf, carryIds, s.numPuzzleIds(), "carry_puzzle_identifiers", "puzzle identifier"));
-    ActStep.Batch batch = new ActStep.Batch(inRange(tf, inputs, s.vocab(), "inputs", "token"), noLabels,
-        inRange(tf, ids, s.numPuzzleIds(), "puzzle_identifiers", "puzzle identifier"));
-    ActStep.Output out = new ActStep(model).build(params, carry, batch, ActStep.Mode.EVAL, null, null);
+    ActStep.NewExamples examples = new ActStep.NewExamples(
+        inRange(tf, batch.inputs(), s.vocab(), "inputs", "token"), batch.labels(),
+        inRange(tf, batch.puzzleIds(), s.numPuzzleIds(), "puzzle_identifiers", "puzzle identifier"));
+    ActStep.Step out = new ActStep(model).eval(params, carry, examples);
     Operand<TFloat32> logits = tf.ensureShape(out.logits(), Shape.of(-1, s.seqLen(), s.vocab()));
     return Signature.builder().key(ACT_STEP).methodName(METHOD)
-        .input("z_H", zH).input("z_L", zL).input("steps", steps).input("halted", halted)
+        .input("z_H", y).input("z_L", z).input("steps", steps).input("halted", halted)
         .input("carry_inputs", carryInputs).input("carry_puzzle_identifiers", carryIds)
-        .input("inputs", inputs).input("puzzle_identifiers", ids)
-        .output("z_H", tf.ensureShape(out.next().zH(), state))
-        .output("z_L", tf.ensureShape(out.next().zL(), state))
+        .input("inputs", batch.inputs()).input("puzzle_identifiers", batch.puzzleIds())
+        .output("z_H", tf.ensureShape(out.next().y(), state))
+        .output("z_L", tf.ensureShape(out.next().z(), state))
         .output("steps", tf.ensureShape(out.next().steps(), Shape.of(-1)))
         .output("halted", tf.ensureShape(out.next().halted(), Shape.of(-1)))
         .output("carry_inputs", tf.ensureShape(out.next().inputs(), Shape.of(-1, s.seqLen())))

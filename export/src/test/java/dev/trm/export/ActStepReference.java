@@ -31,7 +31,7 @@ import org.tensorflow.types.TInt32;
  */
 final class ActStepReference implements AutoCloseable {
   /** The carry and outputs of one step, on the host. */
-  record Step(HostTensor zH, HostTensor zL, HostTensor steps, HostTensor halted, HostTensor logits,
+  record Step(HostTensor y, HostTensor z, HostTensor steps, HostTensor halted, HostTensor logits,
       HostTensor qHalt) {}
 
   private final Graph graph = new Graph();
@@ -63,10 +63,10 @@ final class ActStepReference implements AutoCloseable {
     inputs = tf.placeholder(TInt32.class);
     ids = tf.placeholder(TInt32.class);
     Operand<TInt32> labels = tf.fill(tf.shape(inputs), tf.constant(-100));
-    ActStep.Output out = new ActStep(model).build(TrmParams.of(constants),
+    ActStep.Step out = new ActStep(model).eval(TrmParams.of(constants),
         new ActStep.Carry(zH, zL, steps, halted, inputs, labels, ids),
-        new ActStep.Batch(inputs, labels, ids), ActStep.Mode.EVAL, null, null);
-    fetches = List.of(out.next().zH(), out.next().zL(), out.next().steps(), out.next().halted(), out.logits(),
+        new ActStep.NewExamples(inputs, labels, ids));
+    fetches = List.of(out.next().y(), out.next().z(), out.next().steps(), out.next().halted(), out.logits(),
         out.qHalt());
     session = new Session(graph);
   }
@@ -84,7 +84,7 @@ final class ActStepReference implements AutoCloseable {
   /** One ACT step of every slot on the same examples. */
   Step step(Step carry, HostTensor inputValues, HostTensor idValues) {
     Session.Runner r = session.runner();
-    List<Tensor> fed = List.of(carry.zH().toTensor(), carry.zL().toTensor(), carry.steps().toTensor(),
+    List<Tensor> fed = List.of(carry.y().toTensor(), carry.z().toTensor(), carry.steps().toTensor(),
         carry.halted().toTensor(), inputValues.toTensor(), idValues.toTensor());
     try {
       r.feed(zH, fed.get(0)).feed(zL, fed.get(1)).feed(steps, fed.get(2)).feed(halted, fed.get(3))

@@ -117,8 +117,8 @@ class ServingGraphTest {
     ActStepReference.Step first = STEPS.get(0);
     ActStepReference.Step start = reference.initial(B);
     Map<String, HostTensor> in = new HashMap<>();
-    in.put("z_H", start.zH());
-    in.put("z_L", start.zL());
+    in.put("z_H", start.y());
+    in.put("z_L", start.z());
     in.put("steps", start.steps());
     in.put("halted", start.halted());
     in.put("carry_inputs", HostTensor.zeros(DataType.DT_INT32, inputs.shape()));
@@ -126,7 +126,7 @@ class ServingGraphTest {
     in.put("inputs", inputs);
     in.put("puzzle_identifiers", ids);
     Map<String, HostTensor> out = call(ServingGraph.ACT_STEP, in);
-    assertThat(floats(out.get("z_H"))).usingTolerance(1e-5).containsExactly(floats(first.zH())).inOrder();
+    assertThat(floats(out.get("z_H"))).usingTolerance(1e-5).containsExactly(floats(first.y())).inOrder();
     assertThat(floats(out.get("logits"))).usingTolerance(1e-5).containsExactly(floats(first.logits())).inOrder();
     assertThat(out.get("carry_inputs")).isEqualTo(inputs);
     assertThat(ints(out.get("steps"))).asList().containsExactlyElementsIn(Arrays.stream(new int[B]).map(i -> 1)

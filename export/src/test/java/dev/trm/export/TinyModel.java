@@ -15,7 +15,7 @@ import java.util.Random;
 
 /** The tiny test model (test resource tiny-config.pbtxt) and random weights for it. */
 public final class TinyModel {
-  /** Vocabulary and puzzle ids as in torch/make_fixtures.py; 6 cells keep the graphs fast. */
+  /** Vocabulary 11 and 3 puzzle ids; 6 cells keep the graphs fast. */
   public static final ModelDims DIMS = new ModelDims(11, 6, 3);
 
   private TinyModel() {}

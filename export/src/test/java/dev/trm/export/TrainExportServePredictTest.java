@@ -131,8 +131,8 @@ class TrainExportServePredictTest {
       }
     }
     Map<String, HostTensor> act = new LinkedHashMap<>();
-    act.put("z_H", start.zH());
-    act.put("z_L", start.zL());
+    act.put("z_H", start.y());
+    act.put("z_L", start.z());
     act.put("steps", start.steps());
     act.put("halted", start.halted());
     act.put("carry_inputs", HostTensor.zeros(DataType.DT_INT32, testInputs.shape()));
@@ -151,7 +151,7 @@ class TrainExportServePredictTest {
     assertThat(floats(fixed.get("q_halt_logits"))).usingTolerance(1e-4).containsExactly(floats(last.qHalt()))
         .inOrder();
     Map<String, HostTensor> first = out.outputs().get(ServingGraph.ACT_STEP);
-    assertThat(floats(first.get("z_H"))).usingTolerance(1e-4).containsExactly(floats(steps.get(0).zH())).inOrder();
+    assertThat(floats(first.get("z_H"))).usingTolerance(1e-4).containsExactly(floats(steps.get(0).y())).inOrder();
     assertThat(floats(first.get("logits"))).usingTolerance(1e-4).containsExactly(floats(steps.get(0).logits()))
         .inOrder();
     int[] adaptiveSteps = ints(out.outputs().get(ServingGraph.SERVING_DEFAULT).get("steps"));

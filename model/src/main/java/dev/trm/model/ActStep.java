@@ -7,30 +7,40 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * One ACT step (spec §2.1-§2.2): halted slots restart from H_init/L_init with the new batch's example at their
- * index, the recursion runs once for every slot, and the halting rule decides which slots finish.
+ * One ACT step: halted slots restart from the initial states (H_init, L_init) with the new batch's example at their
+ * index, the recursion ({@link RecursiveReasoner}) runs once for every slot, and the {@link HaltingRule} decides
+ * which slots finish. {@link #train} halts adaptively with exploration; {@link #eval} runs every slot to
+ * halt_max_steps, as the official evaluation does.
+ *
+ * <p>The carried states are called y (the answer) and z (the latent), as in the paper; the official code and
+ * checkpoints call them z_H and z_L.
  */
 public final class ActStep {
 
   /**
    * The state carried between ACT steps.
    *
-   * @param zH answer state y [B, L, D]
-   * @param zL latent state z [B, L, D]
+   * @param y answer state [B, L, D] (official z_H)
+   * @param z latent state [B, L, D] (official z_L)
    * @param steps ACT steps taken by each slot's example [B]
    * @param halted slots that finished [B]; they are reset by the next step
    * @param inputs the slots' examples [B, S]
    * @param labels their targets [B, S], -100 = ignore
    * @param puzzleIds their puzzle identifiers [B]
    */
-  public record Carry(Operand<TFloat32> zH, Operand<TFloat32> zL, Operand<TInt32> steps, Operand<TBool> halted,
+  public record Carry(Operand<TFloat32> y, Operand<TFloat32> z, Operand<TInt32> steps, Operand<TBool> halted,
       Operand<TInt32> inputs, Operand<TInt32> labels, Operand<TInt32> puzzleIds) {}
 
-  /** A freshly loaded batch; slot i replaces the carry's example i only if slot i halted. */
-  public record Batch(Operand<TInt32> inputs, Operand<TInt32> labels, Operand<TInt32> puzzleIds) {}
+  /** A freshly loaded batch; slot i takes example i only if slot i halted. */
+  public record NewExamples(Operand<TInt32> inputs, Operand<TInt32> labels, Operand<TInt32> puzzleIds) {}
 
-  /** TRAIN halts on q_halt > 0 (with exploration) or the cap; EVAL runs exactly halt_max_steps steps. */
-  public enum Mode { TRAIN, EVAL }
+  /**
+   * The exploration draws of a training step.
+   *
+   * @param uniform a uniform [0, 1) draw per slot [B]; the slot explores when it is below halt_exploration_prob
+   * @param minHalt a draw in [2, halt_max_steps] per slot [B], the exploring slot's minimum of steps
+   */
+  public record Exploration(Operand<TFloat32> uniform, Operand<TInt32> minHalt) {}
 
   /**
    * What one step produces.
@@ -43,98 +53,80 @@ public final class ActStep {
    * @param current the carry after the reset, before the recursion: its labels are this step's targets, its
    *     {@code halted} marks the slots that were reset
    */
-  public record Output(Carry next, Operand<TFloat32> logits, Operand<TFloat32> qHalt, Operand<TFloat32> qContinue,
+  public record Step(Carry next, Operand<TFloat32> logits, Operand<TFloat32> qHalt, Operand<TFloat32> qContinue,
       Operand<TFloat32> puzzleRows, Carry current) {}
 
   private final TrmModel model;
   private final Ops tf;
+  private final HaltingRule halting;
 
   public ActStep(TrmModel model) {
     this.model = model;
     this.tf = model.tf();
+    this.halting = new HaltingRule(tf, model.arch());
   }
 
-  /**
-   * Builds one ACT step.
-   *
-   * @param exploreUniform TRAIN only: a uniform [0, 1) draw per slot [B]; slot explores when it is below
-   *     halt_exploration_prob
-   * @param exploreMinHalt TRAIN only: a draw in [2, halt_max_steps] per slot [B], the exploring slot's minimum steps
-   */
-  public Output build(TrmParams p, Carry carry, Batch newBatch, Mode mode, Operand<TFloat32> exploreUniform,
-      Operand<TInt32> exploreMinHalt) {
-    checkInputs(p, carry, newBatch, mode, exploreUniform, exploreMinHalt);
+  /** A training step: a slot halts when the halting rule says so, exploration permitting, or at the cap. */
+  public Step train(TrmParams p, Carry carry, NewExamples examples, Exploration exploration) {
+    Shapes.require("exploration.uniform", exploration.uniform(), -1);
+    Shapes.require("exploration.minHalt", exploration.minHalt(), -1);
+    return build(p, carry, examples, (steps, qHalt, qContinue) -> halting.training(steps,
+        model.shape().haltMaxSteps(), qHalt, qContinue, exploration.uniform(), exploration.minHalt()));
+  }
+
+  /** An evaluation step: a slot halts exactly at halt_max_steps. */
+  public Step eval(TrmParams p, Carry carry, NewExamples examples) {
+    return build(p, carry, examples,
+        (steps, qHalt, qContinue) -> halting.atCap(steps, tf.constant(model.shape().haltMaxSteps())));
+  }
+
+  /** Which slots halt, given the step count reached after this step and its halting logits. */
+  private interface Halts {
+    Operand<TBool> after(Operand<TInt32> steps, Operand<TFloat32> qHalt, Operand<TFloat32> qContinue);
+  }
+
+  private Step build(TrmParams p, Carry carry, NewExamples examples, Halts halts) {
+    checkInputs(p, carry, examples);
     Operand<TBool> reset = carry.halted();
     Operand<TBool> resetRows = tf.reshape(reset, tf.constant(new int[] {-1, 1}));
     Operand<TBool> resetStates = tf.reshape(reset, tf.constant(new int[] {-1, 1, 1}));
     Carry current = new Carry(
-        tf.select(resetStates, p.get(WeightNames.H_INIT), carry.zH()),
-        tf.select(resetStates, p.get(WeightNames.L_INIT), carry.zL()),
+        tf.select(resetStates, p.get(WeightNames.H_INIT), carry.y()),
+        tf.select(resetStates, p.get(WeightNames.L_INIT), carry.z()),
         tf.select(reset, tf.zerosLike(carry.steps()), carry.steps()),
         reset,
-        tf.select(resetRows, newBatch.inputs(), carry.inputs()),
-        tf.select(resetRows, newBatch.labels(), carry.labels()),
-        tf.select(reset, newBatch.puzzleIds(), carry.puzzleIds()));
+        tf.select(resetRows, examples.inputs(), carry.inputs()),
+        tf.select(resetRows, examples.labels(), carry.labels()),
+        tf.select(reset, examples.puzzleIds(), carry.puzzleIds()));
 
     Operand<TFloat32> puzzleRows = model.puzzleRows(p, current.puzzleIds());
     Operand<TFloat32> x = model.rows(model.inputEmbeddings(p, current.inputs(), puzzleRows));
     // The carried states never receive gradient (H_init/L_init are fixed buffers).
     RecursiveReasoner.State start = new RecursiveReasoner.State(
-        tf.stopGradient(model.rows(current.zH())), tf.stopGradient(model.rows(current.zL())));
+        tf.stopGradient(model.rows(current.y())), tf.stopGradient(model.rows(current.z())));
     RecursiveReasoner.State end = model.reasoner().run(p, start, x);
     Operand<TFloat32> y = model.sequences(end.y());
 
-    Operand<TFloat32> q = model.qLogits(p, y);
-    Operand<TFloat32> qHalt = column(q, 0);
-    Operand<TFloat32> qContinue = column(q, 1);
+    TrmModel.HaltingLogits q = model.haltingLogits(p, y);
     Operand<TInt32> steps = tf.math.add(current.steps(), tf.constant(1));
-    Operand<TBool> halted = halting(mode, steps, qHalt, qContinue, exploreUniform, exploreMinHalt);
-    Carry next = new Carry(tf.stopGradient(y), tf.stopGradient(model.sequences(end.z())), steps, halted,
-        current.inputs(), current.labels(), current.puzzleIds());
-    return new Output(next, model.lmLogits(p, y), qHalt, qContinue, puzzleRows, current);
+    Carry next = new Carry(tf.stopGradient(y), tf.stopGradient(model.sequences(end.z())), steps,
+        halts.after(steps, q.qHalt(), q.qContinue()), current.inputs(), current.labels(), current.puzzleIds());
+    return new Step(next, model.lmLogits(p, y), q.qHalt(), q.qContinue(), puzzleRows, current);
   }
 
-  private void checkInputs(TrmParams p, Carry carry, Batch newBatch, Mode mode, Operand<TFloat32> exploreUniform,
-      Operand<TInt32> exploreMinHalt) {
+  private void checkInputs(TrmParams p, Carry carry, NewExamples examples) {
     TrmShape s = model.shape();
     p.check(WeightNames.specs(s));
-    Shapes.require("carry.zH", carry.zH(), -1, s.totalLen(), s.hidden());
-    Shapes.require("carry.zL", carry.zL(), -1, s.totalLen(), s.hidden());
+    Shapes.require("carry.y", carry.y(), -1, s.totalLen(), s.hidden());
+    Shapes.require("carry.z", carry.z(), -1, s.totalLen(), s.hidden());
     Shapes.require("carry.steps", carry.steps(), -1);
     Shapes.require("carry.halted", carry.halted(), -1);
     Shapes.require("carry.inputs", carry.inputs(), -1, s.seqLen());
     Shapes.require("carry.labels", carry.labels(), -1, s.seqLen());
     Shapes.require("carry.puzzleIds", carry.puzzleIds(), -1);
-    Shapes.require("batch.inputs", newBatch.inputs(), -1, s.seqLen());
-    Shapes.require("batch.labels", newBatch.labels(), -1, s.seqLen());
-    Shapes.require("batch.puzzleIds", newBatch.puzzleIds(), -1);
-    if (mode == Mode.TRAIN) {
-      Shapes.require("exploreUniform (needed in TRAIN mode)", exploreUniform, -1);
-      Shapes.require("exploreMinHalt (needed in TRAIN mode)", exploreMinHalt, -1);
-    }
-  }
-
-  /** The official halting rule for the step count {@code steps} reached after this step. */
-  private Operand<TBool> halting(Mode mode, Operand<TInt32> steps, Operand<TFloat32> qHalt,
-      Operand<TFloat32> qContinue, Operand<TFloat32> exploreUniform, Operand<TInt32> exploreMinHalt) {
-    int maxSteps = model.shape().haltMaxSteps();
-    Operand<TBool> halted = tf.math.greaterEqual(steps, tf.constant(maxSteps));
-    if (mode == Mode.EVAL || maxSteps <= 1) {
-      return halted;
-    }
-    Operand<TBool> wantsToHalt = model.arch().getNoActContinue()
-        ? tf.math.greater(qHalt, tf.constant(0f))
-        : tf.math.greater(qHalt, qContinue);
-    halted = tf.math.logicalOr(halted, wantsToHalt);
-    // Exploration can only delay halting: an exploring slot runs at least its drawn minimum of steps.
-    Operand<TBool> explores = tf.math.less(exploreUniform, tf.constant(model.arch().getHaltExplorationProb()));
-    Operand<TInt32> minHalt = tf.select(explores, exploreMinHalt, tf.zerosLike(exploreMinHalt));
-    return tf.math.logicalAnd(halted, tf.math.greaterEqual(steps, minHalt));
-  }
-
-  private Operand<TFloat32> column(Operand<TFloat32> q, int index) {
-    return tf.reshape(tf.slice(q, tf.constant(new int[] {0, index}), tf.constant(new int[] {-1, 1})),
-        tf.constant(new int[] {-1}));
+    Shapes.require("examples.inputs", examples.inputs(), -1, s.seqLen());
+    Shapes.require("examples.labels", examples.labels(), -1, s.seqLen());
+    Shapes.require("examples.puzzleIds", examples.puzzleIds(), -1);
   }
 
   /** A carry of {@code batchSize} slots that are all halted, so the first step loads a whole batch. */

@@ -42,7 +42,7 @@ public final class Losses {
   private Losses() {}
 
   /** The loss of one ACT step's output: targets are {@code out.current().labels()}. */
-  public static ActLoss act(Ops tf, ArchConfig arch, ActStep.Output out) {
+  public static ActLoss act(Ops tf, ArchConfig arch, ActStep.Step out) {
     return act(tf, arch.getLossType(), out.logits(), out.current().labels(), out.qHalt(), out.next().halted(),
         out.next().steps());
   }

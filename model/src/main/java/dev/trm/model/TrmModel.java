@@ -93,13 +93,27 @@ public final class TrmModel {
     return tf.reshape(logits, tf.constant(new int[] {-1, shape.seqLen(), shape.vocab()}));
   }
 
-  /** Halting logits [B, 2] (q_halt, q_continue) from slot 0 of y [B, L, D], in fp32. */
-  public Operand<TFloat32> qLogits(TrmParams p, Operand<TFloat32> y) {
+  /**
+   * The halting head's two logits.
+   *
+   * @param qHalt [B]
+   * @param qContinue [B]
+   */
+  public record HaltingLogits(Operand<TFloat32> qHalt, Operand<TFloat32> qContinue) {}
+
+  /** The halting logits (q_halt, q_continue) from slot 0 of y [B, L, D], in fp32. */
+  public HaltingLogits haltingLogits(TrmParams p, Operand<TFloat32> y) {
     Operand<TFloat32> first = tf.reshape(
         tf.slice(y, tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {-1, 1, -1})),
         tf.constant(new int[] {-1, shape.hidden()}));
-    return tf.math.add(tf.linalg.matMul(first, p.get(WeightNames.Q_HEAD_WEIGHT), MatMul.transposeB(true)),
-        p.get(WeightNames.Q_HEAD_BIAS));
+    Operand<TFloat32> q = tf.math.add(tf.linalg.matMul(first, p.get(WeightNames.Q_HEAD_WEIGHT),
+        MatMul.transposeB(true)), p.get(WeightNames.Q_HEAD_BIAS)); // [B, 2]
+    return new HaltingLogits(column(q, 0), column(q, 1));
+  }
+
+  private Operand<TFloat32> column(Operand<TFloat32> q, int index) {
+    return tf.reshape(tf.slice(q, tf.constant(new int[] {0, index}), tf.constant(new int[] {-1, 1})),
+        tf.constant(new int[] {-1}));
   }
 
   /** [B, L, D] as token rows [B*L, D] (a free reshape), the layout of {@link ReasoningNet}. */

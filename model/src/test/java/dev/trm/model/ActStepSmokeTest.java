@@ -43,20 +43,21 @@ class ActStepSmokeTest {
       TrmParams params = TrmParams.createVariables(tf, arch, dims, 1);
       ActStep.Carry carry = ActStep.initialCarry(tf, model.shape(), 2);
       ActStep step = new ActStep(model);
-      ActStep.Batch wrongGrid = new ActStep.Batch(tf.constant(new int[][] {{1, 2, 3}, {1, 2, 3}}),
+      ActStep.NewExamples wrongGrid = new ActStep.NewExamples(tf.constant(new int[][] {{1, 2, 3}, {1, 2, 3}}),
           carry.labels(), carry.puzzleIds());
       assertThat(assertThrows(IllegalArgumentException.class,
-          () -> step.build(params, carry, wrongGrid, ActStep.Mode.EVAL, null, null)))
-          .hasMessageThat().isEqualTo("batch.inputs has shape [2, 3], expected [?, 6]");
-      ActStep.Batch batch = new ActStep.Batch(carry.inputs(), carry.labels(), carry.puzzleIds());
+          () -> step.eval(params, carry, wrongGrid)))
+          .hasMessageThat().isEqualTo("examples.inputs has shape [2, 3], expected [?, 6]");
+      ActStep.NewExamples batch = new ActStep.NewExamples(carry.inputs(), carry.labels(), carry.puzzleIds());
       assertThat(assertThrows(IllegalArgumentException.class,
-          () -> step.build(params, carry, batch, ActStep.Mode.TRAIN, null, null)))
-          .hasMessageThat().contains("exploreUniform (needed in TRAIN mode) is missing");
+          () -> step.train(params, carry, batch, new ActStep.Exploration(tf.constant(new float[][] {{0.5f, 0.5f}}),
+              tf.constant(new int[] {2, 2})))))
+          .hasMessageThat().isEqualTo("exploration.uniform has shape [1, 2], expected [?]");
       java.util.Map<String, Operand<TFloat32>> partial = new java.util.LinkedHashMap<>(params.reads());
       partial.remove(WeightNames.LM_HEAD);
       partial.put(WeightNames.H_INIT, tf.constant(new float[3]));
       assertThat(assertThrows(IllegalArgumentException.class,
-          () -> step.build(TrmParams.of(partial), carry, batch, ActStep.Mode.EVAL, null, null)))
+          () -> step.eval(TrmParams.of(partial), carry, batch)))
           .hasMessageThat().isEqualTo("model parameters do not fit the config:\n  tensor 'H_init' has shape [3], "
               + "the model needs [8]\n  missing tensor 'lm_head.weight'");
     }
@@ -69,12 +70,12 @@ class ActStepSmokeTest {
       Ops tf = Ops.create(g);
       TrmParams params = TrmParams.createVariables(tf, arch, dims, 7);
       TrmModel model = new TrmModel(tf, arch, dims);
-      ActStep.Batch batch = new ActStep.Batch(
+      ActStep.NewExamples batch = new ActStep.NewExamples(
           tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {2, 2, 2, 2, 2, 2}, {4, 3, 2, 1, 0, 0}}),
           tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {2, 2, 2, 2, 2, 2}, {4, 3, 2, 1, -100, -100}}),
           tf.constant(new int[] {0, 1, 2}));
-      ActStep.Output out = new ActStep(model).build(params, ActStep.initialCarry(tf, model.shape(), b), batch,
-          ActStep.Mode.TRAIN, tf.constant(new float[] {0.5f, 0.05f, 0.9f}), tf.constant(new int[] {2, 3, 4}));
+      ActStep.Step out = new ActStep(model).train(params, ActStep.initialCarry(tf, model.shape(), b), batch,
+          new ActStep.Exploration(tf.constant(new float[] {0.5f, 0.05f, 0.9f}), tf.constant(new int[] {2, 3, 4})));
       Losses.ActLoss loss = Losses.act(tf, arch, out);
       List<Operand<?>> wrt = new ArrayList<>(params.trainable().values());
       if (model.shape().hasPuzzleEmbedding()) {

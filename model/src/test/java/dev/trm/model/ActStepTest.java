@@ -32,12 +32,12 @@ class ActStepTest {
   private static FedParams fed;
   private static Map<String, WeightTensor> weights;
   private static ActStep.Carry carry;
-  private static ActStep.Batch batch;
+  private static ActStep.NewExamples batch;
   private static Placeholder<TFloat32> uniform;
   private static Placeholder<TInt32> minHalt;
-  private static ActStep.Output train;
-  private static ActStep.Output eval;
-  private static ActStep.Output trainContinueRule;
+  private static ActStep.Step train;
+  private static ActStep.Step eval;
+  private static ActStep.Step trainContinueRule;
 
   @BeforeAll
   static void build() {
@@ -51,14 +51,14 @@ class ActStepTest {
     int l = shape.totalLen(), d = shape.hidden(), s = shape.seqLen();
     carry = new ActStep.Carry(floats(tf, B, l, d), floats(tf, B, l, d), ints(tf, B), bools(tf), ints(tf, B, s),
         ints(tf, B, s), ints(tf, B));
-    batch = new ActStep.Batch(ints(tf, B, s), ints(tf, B, s), ints(tf, B));
+    batch = new ActStep.NewExamples(ints(tf, B, s), ints(tf, B, s), ints(tf, B));
     uniform = floats(tf, B);
     minHalt = ints(tf, B);
-    train = new ActStep(model).build(fed.params, carry, batch, ActStep.Mode.TRAIN, uniform, minHalt);
-    eval = new ActStep(model).build(fed.params, carry, batch, ActStep.Mode.EVAL, null, null);
+    train = new ActStep(model).train(fed.params, carry, batch, new ActStep.Exploration(uniform, minHalt));
+    eval = new ActStep(model).eval(fed.params, carry, batch);
     ArchConfig continueRule = ARCH.toBuilder().setNoActContinue(false).build();
     trainContinueRule = new ActStep(new TrmModel(tf, continueRule, DIMS))
-        .build(fed.params, carry, batch, ActStep.Mode.TRAIN, uniform, minHalt);
+        .train(fed.params, carry, batch, new ActStep.Exploration(uniform, minHalt));
   }
 
   @AfterAll
@@ -76,8 +76,8 @@ class ActStepTest {
     w.put(WeightNames.Q_HEAD_BIAS, new WeightTensor(new long[] {2}, c.qHead()));
     int l = shape.totalLen(), d = shape.hidden(), s = shape.seqLen();
     try (FedParams.Feeds feeds = fed.feed(session, w)) {
-      feeds.feed(carry.zH(), Tensors.of(carriedState(5), B, l, d))
-          .feed(carry.zL(), Tensors.of(carriedState(6), B, l, d))
+      feeds.feed(carry.y(), Tensors.of(carriedState(5), B, l, d))
+          .feed(carry.z(), Tensors.of(carriedState(6), B, l, d))
           .feed(carry.steps(), Tensors.of(c.steps(), B))
           .feed(carry.halted(), Tensors.of(c.halted(), B))
           .feed(carry.inputs(), Tensors.of(fill(B * s, 1), B, s))
@@ -93,7 +93,7 @@ class ActStepTest {
     }
   }
 
-  private static boolean[] halted(ActStep.Output out, Case c) {
+  private static boolean[] halted(ActStep.Step out, Case c) {
     try (Result r = run(c, List.of(out.next().halted()))) {
       return Tensors.bools(r.get(0));
     }
@@ -104,7 +104,7 @@ class ActStepTest {
     Case c = new Case(new boolean[] {true, false, true}, new int[] {3, 2, 1}, new float[] {-5, -5},
         new float[] {0.5f, 0.5f, 0.5f}, new int[] {2, 2, 2});
     ActStep.Carry cur = train.current();
-    try (Result r = run(c, List.of(cur.zH(), cur.zL(), cur.steps(), cur.inputs(), cur.labels(), cur.puzzleIds(),
+    try (Result r = run(c, List.of(cur.y(), cur.z(), cur.steps(), cur.inputs(), cur.labels(), cur.puzzleIds(),
         train.next().steps()))) {
       int l = shape.totalLen(), d = shape.hidden();
       float[] zH = Tensors.floats(r.get(0));

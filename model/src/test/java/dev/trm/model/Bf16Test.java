@@ -34,10 +34,9 @@ class Bf16Test extends SharedGraphTest {
     ArchConfig[] archs = {fp32, bf16};
     for (int i = 0; i < 2; i++) {
       TrmModel model = new TrmModel(tf, archs[i], dims);
-      ActStep.Output out = new ActStep(model).build(fed.params, ActStep.initialCarry(tf, model.shape(), 2),
-          new ActStep.Batch(tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {2, 3, 4, 1, 2, 3}}),
-              tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {2, 3, 4, 1, 2, 3}}), tf.constant(new int[] {0, 1})),
-          ActStep.Mode.EVAL, null, null);
+      ActStep.Step out = new ActStep(model).eval(fed.params, ActStep.initialCarry(tf, model.shape(), 2),
+          new ActStep.NewExamples(tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {2, 3, 4, 1, 2, 3}}),
+              tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {2, 3, 4, 1, 2, 3}}), tf.constant(new int[] {0, 1})));
       Operand<TFloat32> loss = Losses.act(tf, archs[i], out).total();
       Operand<?> grad = tf.gradients(loss, List.of(fed.placeholders.get(WeightNames.LM_HEAD))).iterator().next();
       try (FedParams.Feeds feeds = fed.feed(session, values)) {

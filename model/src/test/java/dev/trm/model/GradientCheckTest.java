@@ -42,9 +42,9 @@ class GradientCheckTest extends SharedGraphTest {
     TrmModel model = new TrmModel(tf, arch, DIMS);
     FedParams fed = new FedParams(tf, WeightNames.specs(model.shape()));
     ActStep.Carry carry = ActStep.initialCarry(tf, model.shape(), 2);
-    ActStep.Batch batch = new ActStep.Batch(tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {0, 3, 4, 1, 2, 3}}),
+    ActStep.NewExamples batch = new ActStep.NewExamples(tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {0, 3, 4, 1, 2, 3}}),
         tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {2, 3, 4, 1, 2, -100}}), tf.constant(new int[] {1, 2}));
-    ActStep.Output out = new ActStep(model).build(fed.params, carry, batch, ActStep.Mode.EVAL, null, null);
+    ActStep.Step out = new ActStep(model).eval(fed.params, carry, batch);
     Operand<TFloat32> loss = Losses.act(tf, arch, out).total();
     List<String> names = new ArrayList<>();
     List<Operand<?>> wrt = new ArrayList<>();

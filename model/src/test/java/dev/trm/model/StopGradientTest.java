@@ -48,24 +48,22 @@ class StopGradientTest extends SharedGraphTest {
     ActStep.Carry carry = new ActStep.Carry(zH, zL, tf.constant(new int[] {0, 2}), tf.constant(new boolean[] {true,
         false}), tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {2, 3, 4, 1, 2, 3}}),
         tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {2, 3, 4, 1, 2, -100}}), tf.constant(new int[] {1, 2}));
-    ActStep.Batch batch = new ActStep.Batch(tf.constant(new int[][] {{4, 4, 3, 3, 2, 2}, {1, 1, 1, 1, 1, 1}}),
+    ActStep.NewExamples batch = new ActStep.NewExamples(tf.constant(new int[][] {{4, 4, 3, 3, 2, 2}, {1, 1, 1, 1, 1, 1}}),
         tf.constant(new int[][] {{4, 4, 3, 3, 2, 2}, {1, 1, 1, 1, 1, 1}}), tf.constant(new int[] {0, 0}));
-    ActStep.Output full = new ActStep(model).build(p, carry, batch, ActStep.Mode.EVAL, null, null);
+    ActStep.Step full = new ActStep(model).eval(p, carry, batch);
     Operand<TFloat32> fullLoss = Losses.act(tf, arch, full).total();
 
     // The same step split in two: the T-1 cycles forward only, then the last cycle from fed constants.
     ActStep.Carry cur = full.current();
     Operand<TFloat32> x = model.rows(model.inputEmbeddings(p, cur.inputs(), full.puzzleRows()));
     RecursiveReasoner.State before = new RecursiveReasoner(tf, model.net(), shape.hCycles() - 1, shape.lCycles())
-        .run(p, new RecursiveReasoner.State(model.rows(cur.zH()), model.rows(cur.zL())), x);
+        .run(p, new RecursiveReasoner.State(model.rows(cur.y()), model.rows(cur.z())), x);
     Placeholder<TFloat32> yFed = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(B * l, d)));
     Placeholder<TFloat32> zFed = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(B * l, d)));
     RecursiveReasoner.State last = new RecursiveReasoner(tf, model.net(), 1, shape.lCycles())
         .run(p, new RecursiveReasoner.State(yFed, zFed), x);
     Operand<TFloat32> y = model.sequences(last.y());
-    Operand<TFloat32> q = model.qLogits(p, y);
-    Operand<TFloat32> qHalt = tf.reshape(tf.slice(q, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 1})),
-        tf.constant(new int[] {-1}));
+    Operand<TFloat32> qHalt = model.haltingLogits(p, y).qHalt();
     Operand<TFloat32> splitLoss = Losses.act(tf, arch.getLossType(), model.lmLogits(p, y), cur.labels(), qHalt,
         full.next().halted(), full.next().steps()).total();
 
@@ -79,8 +77,8 @@ class StopGradientTest extends SharedGraphTest {
     }
     // The new carry is detached: no parameter reaches it through the gradient.
     for (Operand<?> v : wrt) {
-      assertNoGradient(full.next().zH(), v);
-      assertNoGradient(full.next().zL(), v);
+      assertNoGradient(full.next().y(), v);
+      assertNoGradient(full.next().z(), v);
     }
 
     Random rnd = new Random(seed);

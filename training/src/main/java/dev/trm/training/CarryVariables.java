@@ -15,19 +15,22 @@ import org.tensorflow.types.TInt32;
  * slot halted, so the first step loads a whole batch.
  */
 final class CarryVariables {
-  private final Variable<TFloat32> zH;
-  private final Variable<TFloat32> zL;
+  private final Variable<TFloat32> y;
+  private final Variable<TFloat32> z;
   private final Variable<TInt32> steps;
   private final Variable<TBool> halted;
   private final Variable<TInt32> inputs;
   private final Variable<TInt32> labels;
   private final Variable<TInt32> puzzleIds;
 
-  /** Creates the variables under {@code tf}'s scope ({@code z_H}, {@code z_L}, {@code steps}, ...). */
+  /**
+   * Creates the variables under {@code tf}'s scope: the states y and z under their official names {@code z_H} and
+   * {@code z_L}, then {@code steps}, {@code halted}, ...
+   */
   CarryVariables(Ops tf, TrmShape shape, int batchSize) {
     ActStep.Carry init = ActStep.initialCarry(tf.withInitScope(), shape, batchSize);
-    zH = tf.withName("z_H").variable(init.zH());
-    zL = tf.withName("z_L").variable(init.zL());
+    y = tf.withName("z_H").variable(init.y());
+    z = tf.withName("z_L").variable(init.z());
     steps = tf.withName("steps").variable(init.steps());
     halted = tf.withName("halted").variable(init.halted());
     inputs = tf.withName("inputs").variable(init.inputs());
@@ -43,13 +46,13 @@ final class CarryVariables {
    * a slot could see "not halted" and skip its reset (observed: evaluation batches kept stale inputs).
    */
   ActStep.Carry read(Ops tf) {
-    return new ActStep.Carry(tf.identity(zH), tf.identity(zL), tf.identity(steps), tf.deepCopy(tf.identity(halted)),
+    return new ActStep.Carry(tf.identity(y), tf.identity(z), tf.identity(steps), tf.deepCopy(tf.identity(halted)),
         tf.identity(inputs), tf.identity(labels), tf.identity(puzzleIds));
   }
 
   /** Stores {@code next}; every value is computed from this step's reads, so the assigns run after them. */
   List<Op> assign(Ops tf, ActStep.Carry next) {
-    return List.of(tf.assign(zH, next.zH()), tf.assign(zL, next.zL()), tf.assign(steps, next.steps()),
+    return List.of(tf.assign(y, next.y()), tf.assign(z, next.z()), tf.assign(steps, next.steps()),
         tf.assign(halted, next.halted()), tf.assign(inputs, next.inputs()), tf.assign(labels, next.labels()),
         tf.assign(puzzleIds, next.puzzleIds()));
   }

@@ -2,6 +2,8 @@ package dev.trm.training;
 
 import dev.trm.datasets.Batch;
 import dev.trm.model.ActStep;
+import dev.trm.model.BatchPlaceholders;
+import dev.trm.model.BatchTensors;
 import dev.trm.model.Losses;
 import dev.trm.model.TrmModel;
 import dev.trm.model.TrmParams;
@@ -10,10 +12,8 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -46,9 +46,7 @@ final class EvalGraph {
   private final int batchSize;
   private final int seqLen;
   private final int actSteps;
-  private final Placeholder<TInt32> inputs;
-  private final Placeholder<TInt32> labels;
-  private final Placeholder<TInt32> puzzleIds;
+  private final BatchPlaceholders batch;
   private final Op reset;
   private final Op step;
   private final List<Operand<?>> finalFetches;
@@ -58,12 +56,9 @@ final class EvalGraph {
     this.batchSize = batchSize;
     this.seqLen = model.shape().seqLen();
     this.actSteps = model.shape().haltMaxSteps();
-    inputs = e.withName("inputs").placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize, seqLen)));
-    labels = e.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize, seqLen)));
-    puzzleIds = e.withName("puzzle_identifiers").placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize)));
+    batch = BatchPlaceholders.create(e, batchSize, seqLen);
     CarryVariables carry = new CarryVariables(e.withSubScope("carry"), model.shape(), batchSize);
-    ActStep.Output out = new ActStep(model).build(weights, carry.read(tf),
-        new ActStep.Batch(inputs, labels, puzzleIds), ActStep.Mode.EVAL, null, null);
+    ActStep.Step out = new ActStep(model).eval(weights, carry.read(tf), batch.examples());
     Losses.ActLoss loss = Losses.act(tf, model.arch(), out);
     reset = carry.haltAll(tf);
     step = tf.withControlDependencies(carry.assign(tf, out.next())).noOp();
@@ -76,17 +71,13 @@ final class EvalGraph {
   }
 
   /** Evaluates one (padded) test batch with halt_max_steps ACT steps from a fresh carry. */
-  Outcome run(Session session, Batch batch) {
-    if (batch.batchSize() != batchSize || batch.seqLen() != seqLen) {
-      throw new IllegalArgumentException("eval batch is [" + batch.batchSize() + ", " + batch.seqLen()
-          + "], the graph was built for [" + batchSize + ", " + seqLen + "]");
-    }
-    session.run(reset);
-    try (BatchTensors fed = BatchTensors.of(batch)) {
+  Outcome run(Session session, Batch testBatch) {
+    try (BatchTensors fed = BatchTensors.of(testBatch)) {
+      session.run(reset);
       for (int s = 1; s < actSteps; s++) {
-        fed.feed(session.runner(), inputs, labels, puzzleIds).addTarget(step).run().close();
+        batch.feed(session.runner(), fed).addTarget(step).run().close();
       }
-      var runner = fed.feed(session.runner(), inputs, labels, puzzleIds).addTarget(step);
+      var runner = batch.feed(session.runner(), fed).addTarget(step);
       finalFetches.forEach(runner::fetch);
       try (Result r = runner.run()) {
         TInt32 pred = (TInt32) r.get(0);

@@ -2,6 +2,8 @@ package dev.trm.training;
 
 import dev.trm.datasets.Batch;
 import dev.trm.model.ActStep;
+import dev.trm.model.BatchPlaceholders;
+import dev.trm.model.BatchTensors;
 import dev.trm.model.Losses;
 import dev.trm.model.ModelDims;
 import dev.trm.model.TrmModel;
@@ -58,6 +60,10 @@ public final class TrainStepGraph implements AutoCloseable {
   private static final String RESULT_SCOPE = "step";
   private static final String TRAIN_OP = "train";
   private static final String RESET_OP = "reset_carry";
+  private static final String EXPLORE_UNIFORM = "explore_uniform";
+  private static final String EXPLORE_MIN_HALT = "explore_min_halt";
+  private static final String LR = "lr";
+  private static final String PUZZLE_LR = "puzzle_emb_lr";
 
   /** The scalars a step fetches, by the name of their op under {@code step/}. */
   private static final List<String> RESULTS = List.of(StepResult.LM_LOSS, StepResult.Q_HALT_LOSS, StepResult.COUNT,
@@ -72,6 +78,7 @@ public final class TrainStepGraph implements AutoCloseable {
   private final LrSchedule schedule;
   private final Graph graph;
   private final Session session;
+  private final BatchPlaceholders batchIn;
   private final TrmParams params;
   private final Map<String, Variable<TFloat32>> emaShadows;
   private final EvalGraph eval;
@@ -100,8 +107,9 @@ public final class TrainStepGraph implements AutoCloseable {
     this.shape = new TrmModel(tf, config.getArch(), dims).shape();
     this.params = TrmParams.createVariables(tf, config.getArch(), dims, t.getSeed());
     this.emaShadows = new LinkedHashMap<>();
-    buildTraining(tf);
+    BatchPlaceholders builtBatch = buildTraining(tf);
     this.graph = replicas.isSingle() ? built : replicas.place(built);
+    this.batchIn = replicas.isSingle() ? builtBatch : builtBatch.in(graph);
     // Everything the saver covers must exist before it is built; the eval carry is transient and left out.
     Ops runtime = Ops.create(graph);
     this.eval = evalBatchSize > 0
@@ -115,28 +123,29 @@ public final class TrainStepGraph implements AutoCloseable {
     session.initialize();
   }
 
-  /** The feeds, the towers, the combined update and the named results; the ops are found by name afterwards. */
-  private void buildTraining(Ops tf) {
+  /**
+   * The feeds, the towers, the combined update and the named results; returns the batch placeholders (the other
+   * ops are found by name afterwards).
+   */
+  private BatchPlaceholders buildTraining(Ops tf) {
     Ops in = tf.withSubScope(INPUT_SCOPE);
-    int s = shape.seqLen();
-    List<Operand<TInt32>> inputs = split(tf, in.withName("inputs").placeholder(TInt32.class,
-        Placeholder.shape(Shape.of(batchSize, s))));
-    List<Operand<TInt32>> labels = split(tf, in.withName("labels").placeholder(TInt32.class,
-        Placeholder.shape(Shape.of(batchSize, s))));
-    List<Operand<TInt32>> ids = split(tf, in.withName("puzzle_identifiers").placeholder(TInt32.class,
+    BatchPlaceholders batch = BatchPlaceholders.create(in, batchSize, shape.seqLen());
+    List<Operand<TInt32>> inputs = split(tf, batch.inputs());
+    List<Operand<TInt32>> labels = split(tf, batch.labels());
+    List<Operand<TInt32>> ids = split(tf, batch.puzzleIds());
+    List<Operand<TFloat32>> uniform = split(tf, in.withName(EXPLORE_UNIFORM).placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(batchSize))));
-    List<Operand<TFloat32>> uniform = split(tf, in.withName("explore_uniform").placeholder(TFloat32.class,
+    List<Operand<TInt32>> minHalt = split(tf, in.withName(EXPLORE_MIN_HALT).placeholder(TInt32.class,
         Placeholder.shape(Shape.of(batchSize))));
-    List<Operand<TInt32>> minHalt = split(tf, in.withName("explore_min_halt").placeholder(TInt32.class,
-        Placeholder.shape(Shape.of(batchSize))));
-    Placeholder<TFloat32> lr = in.withName("lr").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    Placeholder<TFloat32> puzzleLr = in.withName("puzzle_emb_lr").placeholder(TFloat32.class,
+    Placeholder<TFloat32> lr = in.withName(LR).placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    Placeholder<TFloat32> puzzleLr = in.withName(PUZZLE_LR).placeholder(TFloat32.class,
         Placeholder.shape(Shape.scalar()));
 
     List<Tower> towers = new ArrayList<>();
     for (int r = 0; r < replicas.count(); r++) {
-      towers.add(new Tower(replicas.isSingle() ? tf : tf.withSubScope(Replicas.scope(r)), r,
-          new ActStep.Batch(inputs.get(r), labels.get(r), ids.get(r)), uniform.get(r), minHalt.get(r)));
+      towers.add(new Tower(replicas.isSingle() ? tf : tf.withSubScope(Replicas.scope(r)),
+          new ActStep.NewExamples(inputs.get(r), labels.get(r), ids.get(r)),
+          new ActStep.Exploration(uniform.get(r), minHalt.get(r))));
     }
     List<Op> updates = new ArrayList<>(updates(tf, towers, lr, puzzleLr));
     List<Op> resets = new ArrayList<>();
@@ -146,6 +155,7 @@ public final class TrainStepGraph implements AutoCloseable {
     }
     tf.withName(TRAIN_OP).withControlDependencies(updates).noOp();
     tf.withName(RESET_OP).withControlDependencies(resets).noOp();
+    return batch;
   }
 
   /**
@@ -153,7 +163,7 @@ public final class TrainStepGraph implements AutoCloseable {
    * objective (summed losses over the GLOBAL batch size, as the official code scales them) and its gradients.
    */
   private final class Tower {
-    final ActStep.Output out;
+    final ActStep.Step out;
     final Losses.ActLoss loss;
     final Operand<TFloat32> scale;
     /** Gradients w.r.t. the trainable weights (spec order), then w.r.t. the gathered puzzle rows if any. */
@@ -161,11 +171,11 @@ public final class TrainStepGraph implements AutoCloseable {
     final List<Op> carryUpdate;
     final Op reset;
 
-    Tower(Ops tf, int replica, ActStep.Batch batch, Operand<TFloat32> uniform, Operand<TInt32> minHalt) {
+    Tower(Ops tf, ActStep.NewExamples examples, ActStep.Exploration exploration) {
       TrmModel model = new TrmModel(tf, config.getArch(), dims);
       TrmParams weights = replicas.isSingle() ? params : localReads(tf);
       CarryVariables carry = new CarryVariables(tf.withSubScope(CARRY_SCOPE), shape, batchSize / replicas.count());
-      out = new ActStep(model).build(weights, carry.read(tf), batch, ActStep.Mode.TRAIN, uniform, minHalt);
+      out = new ActStep(model).train(weights, carry.read(tf), examples, exploration);
       loss = Losses.act(tf, config.getArch(), out);
       scale = tf.constant(1f / batchSize);
       List<Operand<?>> wrt = new ArrayList<>();
@@ -284,9 +294,8 @@ public final class TrainStepGraph implements AutoCloseable {
         TInt32 m = TInt32.vectorOf(draws.minHalt());
         TFloat32 l = TFloat32.scalarOf((float) rate);
         TFloat32 pl = TFloat32.scalarOf((float) puzzleRate)) {
-      var runner = fed.feed(session.runner(), input("inputs"), input("labels"), input("puzzle_identifiers"))
-          .feed(input("explore_uniform"), u).feed(input("explore_min_halt"), m).feed(input("lr"), l)
-          .feed(input("puzzle_emb_lr"), pl).addTarget(TRAIN_OP);
+      var runner = batchIn.feed(session.runner(), fed).feed(input(EXPLORE_UNIFORM), u)
+          .feed(input(EXPLORE_MIN_HALT), m).feed(input(LR), l).feed(input(PUZZLE_LR), pl).addTarget(TRAIN_OP);
       RESULTS.forEach(name -> runner.fetch(RESULT_SCOPE + "/" + name));
       if (trace != null) {
         runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());

@@ -40,7 +40,7 @@ final class ActStepGraph implements AutoCloseable {
       double qHaltAccuracy, double steps, int[][] predictions) {}
 
   /** One step's outputs in the reference's types; puzzleRows is null without a puzzle embedding. */
-  record Step(ReferenceActStep.Output out, double[][] puzzleRows, LossValues losses) {}
+  record Step(ReferenceActStep.Step out, double[][] puzzleRows, LossValues losses) {}
 
   private final Graph graph = new Graph();
   private final Session session;
@@ -85,16 +85,17 @@ final class ActStepGraph implements AutoCloseable {
 
     ActStep act = new ActStep(new TrmModel(tf, arch, dims));
     ActStep.Carry carry = new ActStep.Carry(zH, zL, steps, halted, inputs, labels, puzzleIds);
-    ActStep.Batch batch = new ActStep.Batch(newInputs, newLabels, newPuzzleIds);
+    ActStep.NewExamples batch = new ActStep.NewExamples(newInputs, newLabels, newPuzzleIds);
     boolean rows = false;
     for (ReferenceActStep.Mode mode : ReferenceActStep.Mode.values()) {
-      ActStep.Output out = act.build(params, carry, batch, ActStep.Mode.valueOf(mode.name()), exploreUniform,
-          exploreMinHalt);
+      ActStep.Step out = mode == ReferenceActStep.Mode.TRAIN
+          ? act.train(params, carry, batch, new ActStep.Exploration(exploreUniform, exploreMinHalt))
+          : act.eval(params, carry, batch);
       Losses.ActLoss loss = Losses.act(tf, arch, out);
       List<Operand<?>> f = new ArrayList<>(List.of(
-          out.next().zH(), out.next().zL(), out.next().steps(), out.next().halted(), out.next().inputs(),
+          out.next().y(), out.next().z(), out.next().steps(), out.next().halted(), out.next().inputs(),
           out.next().labels(), out.next().puzzleIds(),
-          out.current().zH(), out.current().zL(), out.current().steps(), out.current().halted(),
+          out.current().y(), out.current().z(), out.current().steps(), out.current().halted(),
           out.current().inputs(), out.current().labels(), out.current().puzzleIds(),
           out.logits(), out.qHalt(), out.qContinue(),
           loss.lmLoss(), loss.qHaltLoss(), loss.total(), loss.count(), loss.accuracy(), loss.exactAccuracy(),
@@ -146,10 +147,10 @@ final class ActStepGraph implements AutoCloseable {
   }
 
   /** One ACT step from {@code carry}; the exploration draws are fed as float32 / int32. */
-  Step run(ReferenceActStep.Mode mode, ReferenceActStep.Carry carry, ReferenceActStep.Batch batch, double[] uniform,
+  Step run(ReferenceActStep.Mode mode, ReferenceActStep.Carry carry, ReferenceActStep.NewExamples batch, double[] uniform,
       int[] minHalt) {
     List<Tensor> fed = new ArrayList<>(List.of(
-        TfArrays.floats(carry.zH()), TfArrays.floats(carry.zL()), TfArrays.ints(carry.steps()),
+        TfArrays.floats(carry.y()), TfArrays.floats(carry.z()), TfArrays.ints(carry.steps()),
         TfArrays.bools(carry.halted()), TfArrays.ints(carry.inputs()), TfArrays.ints(carry.labels()),
         TfArrays.ints(carry.puzzleIds()), TfArrays.ints(batch.inputs()), TfArrays.ints(batch.labels()),
         TfArrays.ints(batch.puzzleIds()), TfArrays.floats(uniform), TfArrays.ints(minHalt)));
@@ -163,7 +164,7 @@ final class ActStepGraph implements AutoCloseable {
     try (Result r = runner.run()) {
       ReferenceActStep.Carry next = carry(r, 0);
       ReferenceActStep.Carry current = carry(r, 7);
-      ReferenceActStep.Output out = new ReferenceActStep.Output(current, next, TfArrays.toDoubles3(r.get(14)),
+      ReferenceActStep.Step out = new ReferenceActStep.Step(current, next, TfArrays.toDoubles3(r.get(14)),
           TfArrays.toDoubles(r.get(15)), TfArrays.toDoubles(r.get(16)));
       LossValues losses = new LossValues(TfArrays.toDouble(r.get(17)), TfArrays.toDouble(r.get(18)),
           TfArrays.toDouble(r.get(19)), TfArrays.toDouble(r.get(20)), TfArrays.toDouble(r.get(21)),

@@ -131,7 +131,7 @@ class GraphMatchesReferenceTest {
     int delays = 0;
     for (int step = 0; step < STEPS; step++) {
       ReferenceActStep.Mode mode = step < 4 ? ReferenceActStep.Mode.TRAIN : ReferenceActStep.Mode.EVAL;
-      ReferenceActStep.Batch batch = randomBatch(random, step);
+      ReferenceActStep.NewExamples batch = randomBatch(random, step);
       double[] uniform = new double[BATCH];
       int[] minHalt = new int[BATCH];
       for (int b = 0; b < BATCH; b++) {
@@ -139,17 +139,17 @@ class GraphMatchesReferenceTest {
         minHalt[b] = 2 + random.nextInt(arch.getHaltMaxSteps() - 1);
       }
       String where = variant + " step " + step + " (" + mode + ")";
-      ReferenceActStep.Output ref = act.step(carry, batch, mode, uniform, minHalt);
+      ReferenceActStep.Step ref = act.step(carry, batch, mode, uniform, minHalt);
       ActStepGraph.Step got = graph.run(mode, carry, batch, uniform, minHalt);
       checkDecisionsAreClear(ref, mode, where);
 
       diffs.note("logits", MaxAbsDiff.of(got.out().logits(), ref.logits()));
       diffs.note("q_halt", MaxAbsDiff.of(got.out().qHalt(), ref.qHalt()));
       diffs.note("q_continue", MaxAbsDiff.of(got.out().qContinue(), ref.qContinue()));
-      diffs.note("carry z_H", MaxAbsDiff.of(got.out().next().zH(), ref.next().zH()));
-      diffs.note("carry z_L", MaxAbsDiff.of(got.out().next().zL(), ref.next().zL()));
-      diffs.note("reset z_H", MaxAbsDiff.of(got.out().current().zH(), ref.current().zH()));
-      diffs.note("reset z_L", MaxAbsDiff.of(got.out().current().zL(), ref.current().zL()));
+      diffs.note("carry z_H", MaxAbsDiff.of(got.out().next().y(), ref.next().y()));
+      diffs.note("carry z_L", MaxAbsDiff.of(got.out().next().z(), ref.next().z()));
+      diffs.note("reset z_H", MaxAbsDiff.of(got.out().current().y(), ref.current().y()));
+      diffs.note("reset z_L", MaxAbsDiff.of(got.out().current().z(), ref.current().z()));
       diffs.assertWithin(TOLERANCE, where);
       checkData(got.out().next(), ref.next(), where + " next carry");
       checkData(got.out().current(), ref.current(), where + " reset carry");
@@ -197,13 +197,13 @@ class GraphMatchesReferenceTest {
     ReferenceActStep.Carry carry = ReferenceActStep.initialCarry(trm.dims(), BATCH);
     Diffs diffs = new Diffs();
     for (int step = 0; step < 2; step++) {
-      ReferenceActStep.Batch batch = randomBatch(random, step);
-      ReferenceActStep.Output ref = act.step(carry, batch, ReferenceActStep.Mode.EVAL, null, null);
+      ReferenceActStep.NewExamples batch = randomBatch(random, step);
+      ReferenceActStep.Step ref = act.step(carry, batch, ReferenceActStep.Mode.EVAL, null, null);
       ActStepGraph.Step got = graph.run(ReferenceActStep.Mode.EVAL, carry, batch, new double[BATCH], new int[BATCH]);
       diffs.note("logits", MaxAbsDiff.of(got.out().logits(), ref.logits()));
       diffs.note("q_halt", MaxAbsDiff.of(got.out().qHalt(), ref.qHalt()));
-      diffs.note("carry z_H", MaxAbsDiff.of(got.out().next().zH(), ref.next().zH()));
-      diffs.note("carry z_L", MaxAbsDiff.of(got.out().next().zL(), ref.next().zL()));
+      diffs.note("carry z_H", MaxAbsDiff.of(got.out().next().y(), ref.next().y()));
+      diffs.note("carry z_L", MaxAbsDiff.of(got.out().next().z(), ref.next().z()));
       diffs.assertWithin(BF16_TOLERANCE, variant + " step " + step);
       assertWithMessage("%s step %s halted", variant, step).that(got.out().next().halted())
           .isEqualTo(ref.next().halted());
@@ -281,7 +281,7 @@ class GraphMatchesReferenceTest {
    */
   private static Map<String, WeightTensor> centreQHalt(ArchConfig arch, Map<String, WeightTensor> w, Random random) {
     ReferenceTrm trm = new ReferenceTrm(arch, DIMS, w);
-    ReferenceActStep.Output first = new ReferenceActStep(trm).step(ReferenceActStep.initialCarry(trm.dims(), BATCH),
+    ReferenceActStep.Step first = new ReferenceActStep(trm).step(ReferenceActStep.initialCarry(trm.dims(), BATCH),
         randomBatch(random, 0), ReferenceActStep.Mode.EVAL, null, null);
     float[] bias = w.get(WeightNames.Q_HEAD_BIAS).data().clone();
     bias[0] -= (float) Arrays.stream(first.qHalt()).average().orElseThrow();
@@ -292,7 +292,7 @@ class GraphMatchesReferenceTest {
 
   // ------------------------------------------------------------------ checks
 
-  private static void checkDecisionsAreClear(ReferenceActStep.Output ref, ReferenceActStep.Mode mode, String where) {
+  private static void checkDecisionsAreClear(ReferenceActStep.Step ref, ReferenceActStep.Mode mode, String where) {
     for (int b = 0; b < ref.qHalt().length; b++) {
       if (mode == ReferenceActStep.Mode.TRAIN) {
         assertWithMessage("%s: q_halt of slot %s is too close to 0 for a fair comparison; change the seed", where, b)
@@ -368,7 +368,7 @@ class GraphMatchesReferenceTest {
   // ------------------------------------------------------------------ data
 
   /** Random tokens and puzzle ids; about a third of the labels ignored, and one slot (moving) with none valid. */
-  private static ReferenceActStep.Batch randomBatch(Random random, int step) {
+  private static ReferenceActStep.NewExamples randomBatch(Random random, int step) {
     int[][] inputs = new int[BATCH][DIMS.seqLen()];
     int[][] labels = new int[BATCH][DIMS.seqLen()];
     int[] ids = new int[BATCH];
@@ -380,12 +380,12 @@ class GraphMatchesReferenceTest {
       }
       ids[b] = random.nextInt(DIMS.numPuzzleIdentifiers());
     }
-    return new ReferenceActStep.Batch(inputs, labels, ids);
+    return new ReferenceActStep.NewExamples(inputs, labels, ids);
   }
 
   /** The carry with its states rounded to float32: what the graph is fed, so both sides start from the same values. */
   private static ReferenceActStep.Carry float32(ReferenceActStep.Carry c) {
-    double[][][][] states = {c.zH(), c.zL()};
+    double[][][][] states = {c.y(), c.z()};
     double[][][][] rounded = new double[2][c.batchSize()][][];
     for (int s = 0; s < 2; s++) {
       for (int b = 0; b < c.batchSize(); b++) {

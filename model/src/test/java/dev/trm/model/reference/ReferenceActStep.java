@@ -19,8 +19,8 @@ public final class ReferenceActStep {
   /**
    * The state carried between ACT steps, per slot b.
    *
-   * @param zH y [B][L][D]
-   * @param zL z [B][L][D]
+   * @param y answer state [B][L][D]
+   * @param z latent state [B][L][D]
    * @param steps ACT steps taken so far
    * @param halted whether the slot is reset at the next step
    * @param inputs [B][S]
@@ -28,7 +28,7 @@ public final class ReferenceActStep {
    * @param puzzleIds [B]
    */
   public record Carry(
-      double[][][] zH, double[][][] zL, int[] steps, boolean[] halted, int[][] inputs, int[][] labels,
+      double[][][] y, double[][][] z, int[] steps, boolean[] halted, int[][] inputs, int[][] labels,
       int[] puzzleIds) {
     public int batchSize() {
       return steps.length;
@@ -36,7 +36,7 @@ public final class ReferenceActStep {
   }
 
   /** The data loader's batch; only halted slots take their example from it. */
-  public record Batch(int[][] inputs, int[][] labels, int[] puzzleIds) {}
+  public record NewExamples(int[][] inputs, int[][] labels, int[] puzzleIds) {}
 
   /**
    * @param current the carry after the reset and before the step (its labels are the targets)
@@ -45,7 +45,7 @@ public final class ReferenceActStep {
    * @param qHalt [B]
    * @param qContinue [B]
    */
-  public record Output(Carry current, Carry next, double[][][] logits, double[] qHalt, double[] qContinue) {}
+  public record Step(Carry current, Carry next, double[][][] logits, double[] qHalt, double[] qContinue) {}
 
   private final ReferenceTrm trm;
 
@@ -66,12 +66,12 @@ public final class ReferenceActStep {
    * @param exploreUniform [B] uniform draws in [0, 1), TRAIN only (may be null in EVAL)
    * @param exploreMinHalt [B] draws in [2, halt_max_steps], TRAIN only (may be null in EVAL)
    */
-  public Output step(Carry carry, Batch batch, Mode mode, double[] exploreUniform, int[] exploreMinHalt) {
+  public Step step(Carry carry, NewExamples batch, Mode mode, double[] exploreUniform, int[] exploreMinHalt) {
     Carry current = reset(carry, batch);
     int b = carry.batchSize();
     var arch = trm.dims().arch();
-    double[][][] zH = new double[b][][];
-    double[][][] zL = new double[b][][];
+    double[][][] y = new double[b][][];
+    double[][][] z = new double[b][][];
     double[][][] logits = new double[b][][];
     double[] qHalt = new double[b];
     double[] qContinue = new double[b];
@@ -79,9 +79,9 @@ public final class ReferenceActStep {
     boolean[] halted = new boolean[b];
     for (int slot = 0; slot < b; slot++) {
       double[][] x = trm.inputEmbeddings(current.inputs()[slot], current.puzzleIds()[slot]);
-      ReferenceTrm.State s = trm.recurse(new ReferenceTrm.State(current.zH()[slot], current.zL()[slot]), x);
-      zH[slot] = s.y();
-      zL[slot] = s.z();
+      ReferenceTrm.State s = trm.recurse(new ReferenceTrm.State(current.y()[slot], current.z()[slot]), x);
+      y[slot] = s.y();
+      z[slot] = s.z();
       logits[slot] = trm.lmLogits(s.y());
       double[] q = trm.qLogits(s.y());
       qHalt[slot] = q[0];
@@ -93,20 +93,20 @@ public final class ReferenceActStep {
         halted[slot] = (halted[slot] || qHalt[slot] > 0) && steps[slot] >= minHalt;
       }
     }
-    Carry next = new Carry(zH, zL, steps, halted, current.inputs(), current.labels(), current.puzzleIds());
-    return new Output(current, next, logits, qHalt, qContinue);
+    Carry next = new Carry(y, z, steps, halted, current.inputs(), current.labels(), current.puzzleIds());
+    return new Step(current, next, logits, qHalt, qContinue);
   }
 
   /** Halted slots go back to the init states with steps 0 and take the new batch's example at their index. */
-  private Carry reset(Carry carry, Batch batch) {
+  private Carry reset(Carry carry, NewExamples batch) {
     int b = carry.batchSize();
     ReferenceTrm.State init = trm.initialState();
     Carry current = new Carry(new double[b][][], new double[b][][], new int[b], new boolean[b], new int[b][],
         new int[b][], new int[b]);
     for (int slot = 0; slot < b; slot++) {
       boolean reset = carry.halted()[slot];
-      current.zH()[slot] = reset ? init.y() : carry.zH()[slot];
-      current.zL()[slot] = reset ? init.z() : carry.zL()[slot];
+      current.y()[slot] = reset ? init.y() : carry.y()[slot];
+      current.z()[slot] = reset ? init.z() : carry.z()[slot];
       current.steps()[slot] = reset ? 0 : carry.steps()[slot];
       current.halted()[slot] = carry.halted()[slot];
       current.inputs()[slot] = reset ? batch.inputs()[slot] : carry.inputs()[slot];

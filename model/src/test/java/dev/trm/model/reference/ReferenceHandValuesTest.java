@@ -204,26 +204,26 @@ class ReferenceHandValuesTest {
     w.put("q_head.bias", tensor(new long[] {2}, 1, 0));
     ReferenceTrm trm = new ReferenceTrm(handArch(false), HAND_DATA, w);
     ReferenceActStep act = new ReferenceActStep(trm);
-    ReferenceActStep.Batch a = batch(0, 0, 0, 0);
-    ReferenceActStep.Batch b = batch(1, 1, 1, 1);
+    ReferenceActStep.NewExamples a = batch(0, 0, 0, 0);
+    ReferenceActStep.NewExamples b = batch(1, 1, 1, 1);
     ReferenceActStep.Carry start = ReferenceActStep.initialCarry(trm.dims(), 4);
 
     // TRAIN: slots 0 and 3 do not explore (u ≥ p; 0.5 is not < 0.5) and halt at once; slot 1 explores with a minimum
     // of 3 steps, slot 2 with a minimum of 2.
     double[] u = {0.5, 0.1, 0.1, 0.9};
     int[] minHalt = {3, 3, 2, 2};
-    ReferenceActStep.Output s1 = act.step(start, a, ReferenceActStep.Mode.TRAIN, u, minHalt);
+    ReferenceActStep.Step s1 = act.step(start, a, ReferenceActStep.Mode.TRAIN, u, minHalt);
     assertThat(s1.next().steps()).isEqualTo(new int[] {1, 1, 1, 1});
     assertThat(s1.next().halted()).isEqualTo(new boolean[] {true, false, false, true});
-    ReferenceActStep.Output s2 = act.step(s1.next(), b, ReferenceActStep.Mode.TRAIN, u, minHalt);
+    ReferenceActStep.Step s2 = act.step(s1.next(), b, ReferenceActStep.Mode.TRAIN, u, minHalt);
     // Halted slots 0 and 3 were reset and took batch b; slots 1 and 2 kept batch a's data and ignored b's.
     assertThat(s2.current().inputs()).isEqualTo(new int[][] {{1}, {0}, {0}, {1}});
     assertThat(s2.current().puzzleIds()).isEqualTo(new int[] {1, 0, 0, 1});
-    assertThat(s2.current().zH()[0]).isEqualTo(trm.initialState().y());
-    assertThat(s2.current().zH()[1]).isEqualTo(s1.next().zH()[1]);
+    assertThat(s2.current().y()[0]).isEqualTo(trm.initialState().y());
+    assertThat(s2.current().y()[1]).isEqualTo(s1.next().y()[1]);
     assertThat(s2.next().steps()).isEqualTo(new int[] {1, 2, 2, 1});
     assertThat(s2.next().halted()).isEqualTo(new boolean[] {true, false, true, true});
-    ReferenceActStep.Output s3 = act.step(s2.next(), a, ReferenceActStep.Mode.TRAIN, u, minHalt);
+    ReferenceActStep.Step s3 = act.step(s2.next(), a, ReferenceActStep.Mode.TRAIN, u, minHalt);
     // Slot 1 reaches the cap; slot 2 restarts and explores again.
     assertThat(s3.next().steps()).isEqualTo(new int[] {1, 3, 1, 1});
     assertThat(s3.next().halted()).isEqualTo(new boolean[] {true, true, false, true});
@@ -243,7 +243,7 @@ class ReferenceHandValuesTest {
     w.put("q_head.weight", tensor(new long[] {2, 2}, 0, 0, 0, 0));
     w.put("q_head.bias", tensor(new long[] {2}, -1, 0));
     ReferenceTrm trm = new ReferenceTrm(handArch(false).toBuilder().setHaltMaxSteps(1).build(), HAND_DATA, w);
-    ReferenceActStep.Output out = new ReferenceActStep(trm).step(ReferenceActStep.initialCarry(trm.dims(), 2),
+    ReferenceActStep.Step out = new ReferenceActStep(trm).step(ReferenceActStep.initialCarry(trm.dims(), 2),
         batch(0, 1), ReferenceActStep.Mode.TRAIN, new double[] {0.0, 0.9}, new int[] {2, 2});
     assertThat(out.next().halted()).isEqualTo(new boolean[] {true, true});
   }
@@ -312,13 +312,13 @@ class ReferenceHandValuesTest {
   }
 
   /** Batch of one-token sequences, labels 0, puzzle id = token (the ACT test uses three puzzle rows). */
-  private static ReferenceActStep.Batch batch(int... tokens) {
+  private static ReferenceActStep.NewExamples batch(int... tokens) {
     int[][] inputs = new int[tokens.length][];
     int[][] labels = new int[tokens.length][1];
     for (int i = 0; i < tokens.length; i++) {
       inputs[i] = new int[] {tokens[i]};
     }
-    return new ReferenceActStep.Batch(inputs, labels, tokens.clone());
+    return new ReferenceActStep.NewExamples(inputs, labels, tokens.clone());
   }
 
   /** A tensor of the given values, or zeros when none are given. */

@@ -38,8 +38,8 @@ class ReferenceTrmGoldenTest {
       JsonNode step = steps.get(i);
       String where = name + " step " + i;
       JsonNode batch = step.get("batch");
-      ReferenceActStep.Output out = act.step(carry,
-          new ReferenceActStep.Batch(ints2(batch.get("inputs")), ints2(batch.get("labels")),
+      ReferenceActStep.Step out = act.step(carry,
+          new ReferenceActStep.NewExamples(ints2(batch.get("inputs")), ints2(batch.get("labels")),
               ints(batch.get("puzzle_identifiers"))),
           ReferenceActStep.Mode.valueOf(step.get("mode").asText()), doubles(step.get("explore_uniform")),
           ints(step.get("explore_min_halt")));
@@ -76,7 +76,7 @@ class ReferenceTrmGoldenTest {
 
   /** On the first step every slot starts from H_init / L_init: check x, one block and one f for slot 0. */
   private static void checkFirstStepIntermediates(
-      ReferenceTrm trm, ReferenceActStep.Output out, JsonNode slot0, String where) {
+      ReferenceTrm trm, ReferenceActStep.Step out, JsonNode slot0, String where) {
     double[][] x = trm.inputEmbeddings(out.current().inputs()[0], out.current().puzzleIds()[0]);
     assertWithMessage("%s input embeddings", where).that(MaxAbsDiff.of(x, doubles2(slot0.get("input_embeddings"))))
         .isAtMost(TOLERANCE);
@@ -90,8 +90,8 @@ class ReferenceTrmGoldenTest {
   }
 
   private static void checkCarry(ReferenceActStep.Carry got, JsonNode want, String where) {
-    assertWithMessage("%s z_H", where).that(MaxAbsDiff.of(got.zH(), doubles3(want.get("z_H")))).isAtMost(TOLERANCE);
-    assertWithMessage("%s z_L", where).that(MaxAbsDiff.of(got.zL(), doubles3(want.get("z_L")))).isAtMost(TOLERANCE);
+    assertWithMessage("%s z_H", where).that(MaxAbsDiff.of(got.y(), doubles3(want.get("z_H")))).isAtMost(TOLERANCE);
+    assertWithMessage("%s z_L", where).that(MaxAbsDiff.of(got.z(), doubles3(want.get("z_L")))).isAtMost(TOLERANCE);
     assertWithMessage("%s steps", where).that(got.steps()).isEqualTo(ints(want.get("steps")));
     boolean[] halted = new boolean[want.get("halted").size()];
     for (int i = 0; i < halted.length; i++) {

@@ -1,8 +1,8 @@
-package dev.trm.export.torch;
+package dev.trm.model.torch;
 
-import dev.trm.export.torch.TorchUnpickler.StorageRef;
-import dev.trm.export.torch.TorchUnpickler.TensorRef;
 import dev.trm.model.WeightTensor;
+import dev.trm.model.torch.TorchUnpickler.StorageRef;
+import dev.trm.model.torch.TorchUnpickler.TensorRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

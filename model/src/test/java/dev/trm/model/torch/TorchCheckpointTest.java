@@ -1,15 +1,19 @@
-package dev.trm.export.torch;
+package dev.trm.model.torch;
 
 import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.trm.export.TinyModel;
 import dev.trm.model.ModelDims;
 import dev.trm.model.WeightNames;
 import dev.trm.model.WeightTensor;
+import dev.trm.model.config.ArchConfig;
+import dev.trm.model.config.DType;
+import dev.trm.model.config.LossType;
+import dev.trm.model.config.PosEncoding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,9 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  * F32 and BF16) holding the same values.
  */
 class TorchCheckpointTest {
-  private static final Path PT = TinyModel.resource("torch/tiny.pt");
-  private static final Path SAFETENSORS = TinyModel.resource("torch/tiny.safetensors");
+  private static final Path PT = resource("torch/tiny.pt");
+  private static final Path SAFETENSORS = resource("torch/tiny.safetensors");
   private static final ModelDims DIMS = new ModelDims(11, 6, 3);
+  /** The architecture the fixtures were written for. */
+  private static final ArchConfig ARCH = ArchConfig.newBuilder()
+      .setHiddenSize(8).setNumHeads(2).setExpansion(4).setLLayers(2).setHCycles(2).setLCycles(2)
+      .setPosEncodings(PosEncoding.ROPE).setRopeTheta(10000).setRmsNormEps(1e-5f).setPuzzleEmbNdim(8)
+      .setPuzzleEmbLen(2).setMlpT(false).setForwardDtype(DType.FLOAT32).setHaltMaxSteps(4)
+      .setHaltExplorationProb(0.1f).setNoActContinue(true).setLossType(LossType.STABLEMAX_CROSS_ENTROPY).build();
 
   @TempDir Path tmp;
 
@@ -66,17 +76,17 @@ class TorchCheckpointTest {
 
   @Test
   void importedWeightsFitTheTinyConfig() {
-    Map<String, WeightTensor> w = StateDicts.forModel("tiny.pt", StateDicts.read(PT), TinyModel.arch(), DIMS);
+    Map<String, WeightTensor> w = StateDicts.forModel("tiny.pt", StateDicts.read(PT), ARCH, DIMS);
     assertThat(w.keySet()).containsExactlyElementsIn(
-        WeightNames.specs(TinyModel.arch(), DIMS).stream().map(s -> s.name()).toList()).inOrder();
+        WeightNames.specs(ARCH, DIMS).stream().map(s -> s.name()).toList()).inOrder();
   }
 
   @Test
   void dimsAreInferredExceptTheSequenceLength() {
     Map<String, WeightTensor> w = StateDicts.read(PT);
-    assertThat(StateDicts.inferDims(PT, w, TinyModel.arch(), 6)).isEqualTo(DIMS);
+    assertThat(StateDicts.inferDims(PT, w, ARCH, 6)).isEqualTo(DIMS);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> StateDicts.inferDims(PT, w, TinyModel.arch(), 0));
+        () -> StateDicts.inferDims(PT, w, ARCH, 0));
     assertThat(e).hasMessageThat().contains("give --seq-len or --data DIR");
   }
 
@@ -86,7 +96,7 @@ class TorchCheckpointTest {
     w.remove("L_level.layers.1.mlp.down_proj.weight");
     w.put("L_level.layers.2.mlp.down_proj.weight", new WeightTensor(new long[] {1}, new float[1]));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> StateDicts.forModel("tiny.pt", w, TinyModel.arch(), new ModelDims(12, 6, 3)));
+        () -> StateDicts.forModel("tiny.pt", w, ARCH, new ModelDims(12, 6, 3)));
     assertThat(e).hasMessageThat().contains("missing tensor 'L_level.layers.1.mlp.down_proj.weight'");
     assertThat(e).hasMessageThat().contains("unexpected tensor 'L_level.layers.2.mlp.down_proj.weight'");
     assertThat(e).hasMessageThat().contains("tensor 'embed_tokens.embedding_weight' has shape [11, 8], the model "
@@ -136,5 +146,13 @@ class TorchCheckpointTest {
     assertThat(StorageDtype.halfToFloat((short) 0x0001)).isEqualTo(0x1p-24f);
     assertThat(StorageDtype.halfToFloat((short) 0x7c00)).isEqualTo(Float.POSITIVE_INFINITY);
     assertThat(StorageDtype.halfToFloat((short) 0x3555)).isWithin(1e-4f).of(1f / 3);
+  }
+
+  private static Path resource(String name) {
+    try {
+      return Path.of(TorchCheckpointTest.class.getResource("/" + name).toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

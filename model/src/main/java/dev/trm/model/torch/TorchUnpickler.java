@@ -1,4 +1,4 @@
-package dev.trm.export.torch;
+package dev.trm.model.torch;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;

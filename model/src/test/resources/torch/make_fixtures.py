@@ -11,7 +11,7 @@ with nothing but the standard library:
   its raw little-endian bytes in `<root>/data/<key>`.
 
 Fake `torch`, `torch._utils` modules are registered in sys.modules so that pickle writes the same GLOBAL
-opcodes torch does. The weights belong to `tiny-config.pbtxt` (hidden 8, 2 heads, 2 layers) with vocab 11 and
+opcodes torch does. The weights belong to the tiny architecture of TorchCheckpointTest (hidden 8, 2 heads, 2 layers) with vocab 11 and
 3 puzzle identifiers. Every value is a multiple of 1/64 in [-0.5, 0.5], exactly representable in bfloat16, so
 the files agree value for value whatever their dtype.
 

@@ -1,4 +1,4 @@
-package dev.trm.export.torch;
+package dev.trm.model.torch;
 
 import dev.trm.model.ModelDims;
 import dev.trm.model.ParamSpec;
