@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.GraphOperation;
@@ -28,8 +29,9 @@ import org.tensorflow.types.TFloat32;
 /**
  * Replicas train exactly like one device with the same global batch: after steps with halted-slot refills,
  * exploration and puzzle rows shared between the replicas, every weight, EMA shadow and the puzzle table agree
- * within float re-association. Two layouts: two virtual CPU devices in one session, and a TensorFlow cluster of a
- * chief and two workers (their gRPC servers in this JVM on 127.0.0.1; the multi-process run is in {@code tests/}).
+ * within float re-association. Two layouts: two virtual CPU devices in one session, and (slow) a TensorFlow cluster
+ * of a chief and two workers, their gRPC servers in this JVM on 127.0.0.1 (the multi-process run is in
+ * {@code tests/}).
  */
 class ReplicatedTrainStepTest {
   private static final int B = 6;
@@ -38,40 +40,27 @@ class ReplicatedTrainStepTest {
   @TempDir static Path dir;
   private static TrainStepGraph single;
   private static TrainStepGraph replicated;
-  private static TrainStepGraph cluster;
   private static final List<StepResult> singleResults = new ArrayList<>();
   private static final List<StepResult> replicatedResults = new ArrayList<>();
-  private static final List<StepResult> clusterResults = new ArrayList<>();
+  private static final List<Batch> batches = new ArrayList<>();
+  private static TrmConfig config;
   private static StepStats replicatedStats;
 
   @BeforeAll
-  static void train() throws IOException {
-    TrmConfig config = TinyRuns.config(dir,
+  static void train() {
+    config = TinyRuns.config(dir,
         "epochs: 1 eval_interval: 1 optimizer: ADAMW lr: 3e-3 weight_decay: 0.01 puzzle_emb_lr: 1e-2 ema_rate: 0.9",
         "puzzle_emb_ndim: 16 halt_max_steps: 4 halt_exploration_prob: 0.5");
     single = TrainStepGraph.create(config, DIMS, B);
     replicated = TrainStepGraph.create(config, DIMS, B, 0, Long.MAX_VALUE, Replicas.virtualCpus(2),
         Sessions.config());
-    List<String> workers = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
-    ClusterConfig chief = new ClusterConfig("127.0.0.1:" + freePort(), workers, ClusterConfig.CHIEF, 0);
-    // TensorFlow's gRPC servers cannot be stopped: they end with the test JVM.
-    for (int i = 0; i < workers.size(); i++) {
-      TaskServer.start(new ClusterConfig(chief.chief(), workers, ClusterConfig.WORKER, i));
-    }
-    TaskServer.start(chief);
-    cluster = TrainStepGraph.create(config, DIMS, B, 0, Long.MAX_VALUE, chief.replicas(Duration.ofSeconds(60)),
-        Sessions.config());
-    // q_halt starts positive, so slots halt early unless exploration holds them: refills at every step.
-    for (TrainStepGraph graph : List.of(single, replicated, cluster)) {
-      Ops tf = Ops.create(graph.graph());
-      Output<TFloat32> bias = graph.graph().operation(WeightNames.Q_HEAD_BIAS).output(0);
-      graph.session().run(tf.assign(bias, tf.constant(new float[] {5f, 5f})));
-    }
+    haltEarly(single);
+    haltEarly(replicated);
     SplittableRandom rng = new SplittableRandom(7);
     for (int k = 0; k < STEPS; k++) {
       Batch batch = randomBatch(rng);
+      batches.add(batch);
       singleResults.add(single.step(batch));
-      clusterResults.add(cluster.step(batch));
       if (k < STEPS - 1) {
         replicatedResults.add(replicated.step(batch));
       } else {
@@ -84,7 +73,6 @@ class ReplicatedTrainStepTest {
   static void close() {
     single.close();
     replicated.close();
-    cluster.close();
   }
 
   @Test
@@ -93,8 +81,23 @@ class ReplicatedTrainStepTest {
   }
 
   @Test
-  void chiefAndTwoWorkersMatchOneDevice() {
-    assertMatchesOneDevice(cluster, "a chief and 2 workers");
+  @Tag("slow")
+  void chiefAndTwoWorkersMatchOneDevice() throws IOException {
+    List<String> workers = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
+    ClusterConfig chief = new ClusterConfig("127.0.0.1:" + freePort(), workers, ClusterConfig.CHIEF, 0);
+    // TensorFlow's gRPC servers cannot be stopped: they end with the test JVM.
+    for (int i = 0; i < workers.size(); i++) {
+      TaskServer.start(new ClusterConfig(chief.chief(), workers, ClusterConfig.WORKER, i));
+    }
+    TaskServer.start(chief);
+    try (TrainStepGraph cluster = TrainStepGraph.create(config, DIMS, B, 0, Long.MAX_VALUE,
+        chief.replicas(Duration.ofSeconds(60)), Sessions.config())) {
+      haltEarly(cluster);
+      for (int k = 0; k < STEPS; k++) {
+        assertSameStep(singleResults.get(k), cluster.step(batches.get(k)));
+      }
+      assertMatchesOneDevice(cluster, "a chief and 2 workers");
+    }
   }
 
   private static void assertMatchesOneDevice(TrainStepGraph other, String what) {
@@ -120,12 +123,7 @@ class ReplicatedTrainStepTest {
     boolean partlyHalted = false;
     for (int k = 0; k < STEPS; k++) {
       StepResult a = singleResults.get(k);
-      for (StepResult b : List.of(replicatedResults.get(k), clusterResults.get(k))) {
-        assertThat(b.haltedSlots()).isEqualTo(a.haltedSlots());
-        assertThat(b.count()).isEqualTo(a.count());
-        assertThat(b.lmLoss()).isWithin(1e-5).of(a.lmLoss());
-        assertThat(b.gradNorm()).isWithin(1e-5 * Math.max(1, a.gradNorm())).of(a.gradNorm());
-      }
+      assertSameStep(a, replicatedResults.get(k));
       partlyHalted |= a.haltedSlots() > 0 && a.haltedSlots() < B;
     }
     // Without a step where some slots halt and others keep going, refills and exploration went untested.
@@ -142,6 +140,20 @@ class ReplicatedTrainStepTest {
     }
     assertThat(onSecond.stream().anyMatch(n -> n.startsWith("replica_1/Gradients"))).isTrue();
     assertThat(onSecond.stream().noneMatch(n -> n.startsWith("replica_0/"))).isTrue();
+  }
+
+  private static void assertSameStep(StepResult a, StepResult b) {
+    assertThat(b.haltedSlots()).isEqualTo(a.haltedSlots());
+    assertThat(b.count()).isEqualTo(a.count());
+    assertThat(b.lmLoss()).isWithin(1e-5).of(a.lmLoss());
+    assertThat(b.gradNorm()).isWithin(1e-5 * Math.max(1, a.gradNorm())).of(a.gradNorm());
+  }
+
+  /** q_halt starts positive, so slots halt early unless exploration holds them: refills at every step. */
+  private static void haltEarly(TrainStepGraph graph) {
+    Ops tf = Ops.create(graph.graph());
+    Output<TFloat32> bias = graph.graph().operation(WeightNames.Q_HEAD_BIAS).output(0);
+    graph.session().run(tf.assign(bias, tf.constant(new float[] {5f, 5f})));
   }
 
   /** The model tensors and EMA shadows (both graphs name them alike; the carries are named per replica). */
