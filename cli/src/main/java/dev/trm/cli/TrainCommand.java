@@ -9,6 +9,7 @@ import dev.trm.training.ClusterConfig;
 import dev.trm.training.Replicas;
 import dev.trm.training.RunDirectory;
 import dev.trm.training.TaskServer;
+import dev.trm.training.TaskWatch;
 import dev.trm.training.Trainer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,9 +54,9 @@ public final class TrainCommand implements Callable<Integer> {
       description = "The device type of --replicas (default: CPU).")
   String replicaDevice;
 
-  @Option(names = "--cluster-timeout", paramLabel = "SECONDS", defaultValue = "120",
-      description = "On a cluster: how long the chief waits for a worker (to join, or within a step) before it stops "
-          + "with an error naming the task (default: 120).")
+  @Option(names = "--cluster-timeout", paramLabel = "SECONDS", defaultValue = "90",
+      description = "On a cluster: how long a training step may wait for a task before the chief stops with an error "
+          + "naming the lost task (default: 90; joining the cluster and the first step get five times as long).")
   int clusterTimeout;
 
   @Mixin ClusterOptions cluster = new ClusterOptions();
@@ -118,6 +119,13 @@ public final class TrainCommand implements Callable<Integer> {
     TaskServer server = TaskServer.start(c);
     System.out.println("trm train: chief " + c.chief() + " of a cluster of " + (1 + c.workers().size())
         + " tasks (workers " + String.join(", ", c.workers()) + "); session on " + server.target());
-    return c.replicas(Duration.ofSeconds(clusterTimeout));
+    Replicas onCluster = c.replicas(Duration.ofSeconds(clusterTimeout));
+    TaskWatch.start(onCluster, Duration.ofSeconds(5), message -> {
+      // The step in flight cannot be cancelled from Java; checkpoints are written atomically, so ending here is safe.
+      System.out.flush();
+      System.err.println("trm train: error: " + message);
+      Runtime.getRuntime().halt(1);
+    });
+    return onCluster;
   }
 }

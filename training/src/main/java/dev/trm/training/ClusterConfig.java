@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.proto.ClusterDef;
 import org.tensorflow.proto.JobDef;
 import org.tensorflow.proto.ServerDef;
@@ -110,16 +112,18 @@ public record ClusterConfig(String chief, List<String> workers, String taskType,
   }
 
   /**
-   * One replica per task: the chief's CPU, then each worker's. The chief's session gives up on a task that does
-   * not answer within {@code timeout} (joining, or within a step).
+   * One replica per task: the chief's CPU, then each worker's. A training step fails when a task does not answer
+   * within {@code timeout} (joining the cluster and the first step get five times as long).
    */
   public Replicas replicas(Duration timeout) {
     List<String> devices = new ArrayList<>();
+    Map<String, String> addresses = new LinkedHashMap<>();
     devices.add("/job:" + CHIEF + "/replica:0/task:0/device:CPU:0");
     for (int i = 0; i < workers.size(); i++) {
       devices.add("/job:" + WORKER + "/replica:0/task:" + i + "/device:CPU:0");
+      addresses.put("/job:" + WORKER + "/task:" + i, workers.get(i));
     }
-    return Replicas.onCluster(devices, "grpc://" + chief, timeout);
+    return Replicas.onCluster(devices, "grpc://" + chief, timeout, addresses);
   }
 
   private static List<String> addresses(JsonNode cluster, String job) {

@@ -1,7 +1,12 @@
 package dev.trm.training;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
@@ -9,6 +14,7 @@ import org.tensorflow.TargetedSessions;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.RunOptions;
 
 /**
  * Where the replicas of a data-parallel training step run: one device name per replica, replica 0 being the chief
@@ -21,22 +27,28 @@ import org.tensorflow.proto.NodeDef;
  */
 public final class Replicas {
   private static final String SCOPE_PREFIX = "replica_";
+  /** Joining the cluster and the first step may take this many cluster timeouts. */
+  private static final int STARTUP_TIMEOUTS = 5;
+  private static final int PROBE_MILLIS = 2000;
 
   private final List<String> devices;
   private final int virtualCpus;
   private final String target;
   private final Duration timeout;
+  private final Map<String, String> taskAddresses;
 
-  private Replicas(List<String> devices, int virtualCpus, String target, Duration timeout) {
+  private Replicas(List<String> devices, int virtualCpus, String target, Duration timeout,
+      Map<String, String> taskAddresses) {
     this.devices = List.copyOf(devices);
     this.virtualCpus = virtualCpus;
     this.target = target;
     this.timeout = timeout;
+    this.taskAddresses = Map.copyOf(taskAddresses);
   }
 
   /** One replica on the session's default device: the unreplicated graph. */
   public static Replicas single() {
-    return new Replicas(List.of(""), 0, "", Duration.ZERO);
+    return new Replicas(List.of(""), 0, "", Duration.ZERO, Map.of());
   }
 
   /**
@@ -46,22 +58,25 @@ public final class Replicas {
    */
   public static Replicas virtualCpus(int n) {
     requirePositive(n);
-    return new Replicas(IntStream.range(0, n).mapToObj(i -> "/device:CPU:" + i).toList(), n, "", Duration.ZERO);
+    return new Replicas(IntStream.range(0, n).mapToObj(i -> "/device:CPU:" + i).toList(), n, "", Duration.ZERO, Map.of());
   }
 
   /** {@code n} replicas on the GPUs {@code /device:GPU:0..n-1} of this process (the {@code gpu} profile). */
   public static Replicas gpus(int n) {
     requirePositive(n);
-    return new Replicas(IntStream.range(0, n).mapToObj(i -> "/device:GPU:" + i).toList(), 0, "", Duration.ZERO);
+    return new Replicas(IntStream.range(0, n).mapToObj(i -> "/device:GPU:" + i).toList(), 0, "", Duration.ZERO, Map.of());
   }
 
   /**
    * One replica per device of a TensorFlow cluster, the first being the chief's; the session runs on the server at
    * {@code target} ({@code grpc://host:port}, the chief's own) and gives up on a task after {@code timeout}.
+   *
+   * @param taskAddresses {@code host:port} by task name ({@code /job:worker/task:1}), to name a lost task
    */
-  static Replicas onCluster(List<String> devices, String target, Duration timeout) {
+  static Replicas onCluster(List<String> devices, String target, Duration timeout,
+      Map<String, String> taskAddresses) {
     requirePositive(devices.size());
-    return new Replicas(devices, 0, target, timeout);
+    return new Replicas(devices, 0, target, timeout, taskAddresses);
   }
 
   /** How many replicas. */
@@ -72,6 +87,34 @@ public final class Replicas {
   /** Whether this is the unreplicated single-device graph. */
   public boolean isSingle() {
     return devices.size() == 1;
+  }
+
+  /**
+   * The options of a training step after the first: on a cluster, the step fails after the cluster timeout (a
+   * silent task); in process, no options.
+   */
+  RunOptions stepOptions() {
+    return isLocal() ? RunOptions.getDefaultInstance()
+        : RunOptions.newBuilder().setTimeoutInMs(timeout.toMillis()).build();
+  }
+
+  /**
+   * The tasks whose server does not accept a connection now, e.g. {@code /job:worker/task:1 (127.0.0.1:2222)}:
+   * after a failed step, the task that was lost.
+   */
+  public List<String> unreachableTasks() {
+    List<String> lost = new ArrayList<>();
+    taskAddresses.forEach((task, address) -> {
+      int colon = address.lastIndexOf(':');
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(address.substring(0, colon),
+            Integer.parseInt(address.substring(colon + 1))), PROBE_MILLIS);
+      } catch (IOException e) {
+        lost.add(task + " (" + address + ")");
+      }
+    });
+    lost.sort(null);
+    return lost;
   }
 
   /** Whether every replica is in this process (no cluster). */
@@ -100,7 +143,9 @@ public final class Replicas {
    */
   Session openSession(Graph graph, ConfigProto base) {
     if (!target.isEmpty()) {
-      return TargetedSessions.open(graph, target, base.toBuilder().setOperationTimeoutInMs(timeout.toMillis()).build());
+      // Joining the cluster and the first step (graph setup on every task) get a longer bound than a step.
+      return TargetedSessions.open(graph, target,
+          base.toBuilder().setOperationTimeoutInMs(STARTUP_TIMEOUTS * timeout.toMillis()).build());
     }
     return new Session(graph, virtualCpus == 0 ? base : base.toBuilder().putDeviceCount("CPU", virtualCpus).build());
   }

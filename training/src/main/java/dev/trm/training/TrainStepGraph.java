@@ -84,6 +84,8 @@ public final class TrainStepGraph implements AutoCloseable {
   private final EvalGraph eval;
   private final VariableSaver saver;
   private long step;
+  /** The step count when this session started (its first step may take longer: graph setup on every task). */
+  private long firstStep;
   private SplitMix64 rng;
 
   private TrainStepGraph(TrmConfig config, ModelDims dims, int batchSize, int evalBatchSize, long totalSteps,
@@ -297,8 +299,12 @@ public final class TrainStepGraph implements AutoCloseable {
       var runner = batchIn.feed(session.runner(), fed).feed(input(EXPLORE_UNIFORM), u)
           .feed(input(EXPLORE_MIN_HALT), m).feed(input(LR), l).feed(input(PUZZLE_LR), pl).addTarget(TRAIN_OP);
       RESULTS.forEach(name -> runner.fetch(RESULT_SCOPE + "/" + name));
+      RunOptions options = step > firstStep ? replicas.stepOptions() : RunOptions.getDefaultInstance();
       if (trace != null) {
-        runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+        options = options.toBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+      }
+      if (!options.equals(RunOptions.getDefaultInstance())) {
+        runner.setOptions(options);
       }
       try (Result r = run(runner, trace != null)) {
         step = next;
@@ -327,9 +333,11 @@ public final class TrainStepGraph implements AutoCloseable {
       if (replicas.isLocal()) {
         throw e;
       }
-      throw new IllegalStateException("training step " + (step + 1) + " failed on the cluster (nothing of it was "
-          + "saved; resume from the last checkpoint once every task runs): " + VariableSaver.firstLine(e.getMessage()),
-          e);
+      List<String> lost = replicas.unreachableTasks();
+      throw new IllegalStateException("training step " + (step + 1) + " failed on the cluster"
+          + (lost.isEmpty() ? "" : ": lost " + String.join(", ", lost)) + " (TensorFlow: "
+          + VariableSaver.firstLine(e.getMessage()) + "); nothing of the step was saved: restart the task and "
+          + "resume from the last checkpoint", e);
     }
   }
 
@@ -399,6 +407,7 @@ public final class TrainStepGraph implements AutoCloseable {
   boolean restore(Path prefix, long stepsDone, long rngState) {
     saver.restore(session, prefix, name -> !isCarry(name));
     this.step = stepsDone;
+    this.firstStep = stepsDone;
     this.rng = new SplitMix64(rngState);
     try {
       saver.restore(session, prefix, TrainStepGraph::isCarry);
