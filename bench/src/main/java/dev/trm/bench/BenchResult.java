@@ -26,7 +26,8 @@ import java.util.Map;
  *     ({@link CpuTimes}); above a few percent the numbers measure a neighbour as much as the code
  * @param cpu the machine ({@link CpuModel})
  * @param replicas devices the training step was replicated over (1 for inference)
- * @param exchangedBytesPerStep bytes that crossed between devices in one step (received by {@code _Recv} ops)
+ * @param exchangedBytesPerStep bytes that cross between devices in one step (from the graph's edges between
+ *     devices)
  */
 public record BenchResult(
     String config, String forwardDtype, int batch, String mode, double examplesPerS, double gflopPerExample,

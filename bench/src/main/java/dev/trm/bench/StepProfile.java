@@ -64,24 +64,6 @@ public record StepProfile(List<OpTypeTime> byType, long totalMicros) {
     return new StepProfile(byType, total);
   }
 
-  /**
-   * Bytes that crossed between devices in the traced step: the outputs of the {@code _Recv} ops TensorFlow puts on
-   * every edge between two devices (weights to the replicas, gradients and metrics back).
-   */
-  public static long receivedBytes(RunMetadata metadata) {
-    long bytes = 0;
-    for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
-      for (NodeExecStats node : device.getNodeStatsList()) {
-        if (opType(node).endsWith("_Recv")) {
-          for (var output : node.getOutputList()) {
-            bytes += output.getTensorDescription().getAllocationDescription().getRequestedBytes();
-          }
-        }
-      }
-    }
-    return bytes;
-  }
-
   /** The summed time of the op types whose name contains {@code fragment} (e.g. "MatMul"). */
   public long microsOf(String fragment) {
     return byType.stream().filter(t -> t.type().contains(fragment)).mapToLong(OpTypeTime::micros).sum();

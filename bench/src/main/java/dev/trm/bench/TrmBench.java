@@ -59,18 +59,12 @@ public final class TrmBench {
       Timings timings = Timings.measure(r.warmup(), r.runs(), () -> graph.step(batch));
       log.println("step seconds: " + timings);
       examplesPerS = r.batch() / timings.median();
-      long[] received = new long[1];
-      log.println(r.profile()
-          ? "profile of one more training step (forward, backward, optimizer, EMA, carry update):"
-          : "one more step, traced, for the bytes exchanged between devices");
-      graph.step(batch, metadata -> {
-        received[0] = StepProfile.receivedBytes(metadata);
-        if (r.profile()) {
-          log.print(StepProfile.of(metadata).toText(20));
-        }
-      });
-      log.flush(); // print() does not flush an auto-flushing PrintWriter
-      exchanged = received[0];
+      if (r.profile()) {
+        log.println("profile of one more training step (forward, backward, optimizer, EMA, carry update):");
+        graph.step(batch, metadata -> log.print(StepProfile.of(metadata).toText(20)));
+        log.flush(); // print() does not flush an auto-flushing PrintWriter
+      }
+      exchanged = graph.crossDeviceBytesPerStep();
     }
     long rss = PeakMemory.peakRssBytes();
     double ceiling = ceiling(MatmulCeiling.trainStep(shape(r), r.batch()), r, log);

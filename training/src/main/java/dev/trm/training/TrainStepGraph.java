@@ -15,9 +15,12 @@ import dev.trm.model.config.TrainConfig;
 import dev.trm.model.config.TrmConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.tensorflow.Graph;
@@ -31,7 +34,10 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.Output;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
@@ -428,6 +434,37 @@ public final class TrainStepGraph implements AutoCloseable {
     saver.restore(session, prefix, name -> params.variables().containsKey(name)
         || name.startsWith(Checkpoints.EMA_PREFIX)
             && emaShadows.containsKey(name.substring(Checkpoints.EMA_PREFIX.length())));
+  }
+
+  /**
+   * Bytes that cross between devices in one step, from the graph: every tensor that an op on one device produces
+   * and an op on another device consumes is sent once to that device (weights to the replicas, batch slices, and
+   * gradients and metrics back). 0 for one replica.
+   */
+  public long crossDeviceBytesPerStep() {
+    Map<String, String> deviceOf = new HashMap<>();
+    List<NodeDef> nodes = graph.toGraphDef().getNodeList();
+    // Ops added after the pinning (evaluation, saver) have no device: they run on the chief's.
+    nodes.forEach(n -> deviceOf.put(n.getName(), n.getDevice().isEmpty() ? replicas.device(0) : n.getDevice()));
+    Set<String> sent = new HashSet<>();
+    long bytes = 0;
+    for (NodeDef node : nodes) {
+      String device = deviceOf.get(node.getName());
+      for (String input : node.getInputList()) {
+        if (input.startsWith("^")) {
+          continue;
+        }
+        int colon = input.lastIndexOf(':');
+        String source = colon < 0 ? input : input.substring(0, colon);
+        int index = colon < 0 ? 0 : Integer.parseInt(input.substring(colon + 1));
+        if (!deviceOf.get(source).equals(device) && sent.add(input + "->" + device)) {
+          Output<?> output = graph.operation(source).output(index);
+          bytes += output.shape().size() * (output.dataType() == DataType.DT_BOOL ? 1
+              : output.dataType() == DataType.DT_BFLOAT16 ? 2 : 4);
+        }
+      }
+    }
+    return bytes;
   }
 
   /** The replicas the step runs on. */
