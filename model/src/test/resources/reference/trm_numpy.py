@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A float64 numpy forward pass of TRM (one ACT step, losses, metrics), written from TRM-SPEC.md sections 1-2.
+"""A float64 numpy forward pass of TRM (one ACT step, losses, metrics), written from the official code's definition (docs/ALGORITHM.md).
 
 It exists to cross-check trm-java without PyTorch:
   * `golden OUT_DIR` writes the golden files that ReferenceTrmGoldenTest checks the Java reference against
@@ -180,7 +180,7 @@ class Trm:
         return y[:, 0] @ self.w["q_head.weight"].T + self.w["q_head.bias"]
 
     def act_step(self, carry, batch, training, explore_uniform, explore_min_halt):
-        """One ACT step (spec 2.2) from carry (dict) with the new batch for halted slots."""
+        """One ACT step from carry (dict) with the new batch for halted slots."""
         reset = carry["halted"]
         y = np.where(reset[:, None, None], self.w["H_init"], carry["z_H"])
         z = np.where(reset[:, None, None], self.w["L_init"], carry["z_L"])
@@ -233,7 +233,7 @@ class Trm:
 
 # --------------------------------------------------------------------------------------------- golden files
 def weight_shapes(cfg):
-    """Official names (spec 1.11) and PyTorch [out, in] shapes."""
+    """Official names and PyTorch [out, in] shapes."""
     d, v = cfg["hidden_size"], cfg["vocab_size"]
     model = Trm(cfg, {})
     shapes = {"embed_tokens.embedding_weight": (v, d), "lm_head.weight": (v, d),

@@ -56,7 +56,7 @@ public record BenchResult(
     return gflopsPerS() / peakGflopsPerS;
   }
 
-  /** One JSON object: the keys of issue #6, then the fraction, the load and (infer) the SavedModel figures. */
+  /** One JSON object: throughput, FLOPs and peak first, then the fraction, the load and (infer) the SavedModel figures. */
   public String toJson() {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("examples_per_s", examplesPerS);

@@ -9,10 +9,10 @@ import dev.trm.model.TrmShape;
  * Sudoku configs it is under 1% of the matmul FLOPs, and the fraction of the matmul peak is what the benchmark
  * reports. Embedding lookups are gathers, not products.
  *
- * <p>Check against issue #6, "a TRM-MLP Sudoku training step costs about 42.7 GFLOP per example": one application
+ * <p>Check against the commonly quoted "about 42.7 GFLOP per TRM-MLP Sudoku training example": one application
  * of the 2-layer net is 2 x (152.6 M token-mixer + 457.7 M channel SwiGLU) = 1.2205 GFLOP; a training step is 21
  * forward applications plus the backward of the last 7 at twice the forward, i.e. 35 x 1.2205 = 42.719 GFLOP,
- * plus 2.7 MFLOP of heads (lm_head forward and backward) that the issue's round figure leaves out: 42.722 GFLOP.
+ * plus 2.7 MFLOP of heads (lm_head forward and backward) that the round figure leaves out: 42.722 GFLOP.
  * TRM-Att Sudoku: 35 x 1.3608 = 47.63 GFLOP.
  */
 public final class FlopCounter {

@@ -4,6 +4,7 @@ import dev.trm.datasets.Batch;
 import dev.trm.model.ActStep;
 import dev.trm.model.BatchPlaceholders;
 import dev.trm.model.BatchTensors;
+import dev.trm.model.Fetches;
 import dev.trm.model.Losses;
 import dev.trm.model.ModelDims;
 import dev.trm.model.TrmModel;
@@ -20,7 +21,7 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TType;
 
 /**
- * Inference at the fixed official depth (halt_max_steps ACT steps, EVAL mode) in this process: the model's
+ * Inference at the fixed official depth (halt_max_steps ACT steps, {@link ActStep#eval}) in this process: the model's
  * {@link ActStep} graph run once per ACT step, the carry handed from one run to the next.
  *
  * <p>The carry goes through the host between runs (two [B, L, D] floats: about 3 MB at batch 8, a millisecond
@@ -30,8 +31,6 @@ import org.tensorflow.types.family.TType;
 public final class InProcessInference implements AutoCloseable {
   private final Graph graph;
   private final Session session;
-  private final int batchSize;
-  private final int seqLen;
   private final int actSteps;
   private final BatchPlaceholders batchIn;
   private final List<Operand<?>> carryIn;
@@ -43,10 +42,8 @@ public final class InProcessInference implements AutoCloseable {
     Ops tf = Ops.create(graph);
     TrmModel model = new TrmModel(tf, config.getArch(), dims);
     TrmParams params = TrmParams.createVariables(tf, config.getArch(), dims, config.getTrain().getSeed());
-    this.batchSize = batchSize;
-    this.seqLen = model.shape().seqLen();
     this.actSteps = model.shape().haltMaxSteps();
-    batchIn = BatchPlaceholders.create(tf, batchSize, seqLen);
+    batchIn = BatchPlaceholders.create(tf, batchSize, model.shape().seqLen());
     // The first step runs from the all-halted initial carry; later steps are fed the previous step's carry.
     ActStep.Carry initial = ActStep.initialCarry(tf, model.shape(), batchSize);
     ActStep.Carry carry = new ActStep.Carry(fedOr(tf, initial.y()), fedOr(tf, initial.z()),
@@ -78,7 +75,7 @@ public final class InProcessInference implements AutoCloseable {
       for (int step = 1; step <= actSteps; step++) {
         Session.Runner runner = batchIn.feed(session.runner(), fed);
         for (int i = 0; previous != null && i < carryIn.size(); i++) {
-          runner.feed(carryIn.get(i), previous.get(i));
+          runner.feed(carryIn.get(i), Fetches.tensor(previous, carryOut.get(i)));
         }
         if (step < actSteps) {
           carryOut.forEach(runner::fetch);
@@ -91,9 +88,7 @@ public final class InProcessInference implements AutoCloseable {
         }
         previous = current;
       }
-      int[] out = new int[batchSize * seqLen];
-      ((TInt32) previous.get(0)).asRawTensor().data().asInts().read(out);
-      return out;
+      return Fetches.ints(Fetches.tensor(previous, predictions));
     } finally {
       if (previous != null) {
         previous.close();

@@ -115,11 +115,11 @@ public final class MatmulCeiling {
   private static double secondsPerProduct(Product p, boolean bf16, ConfigProto config, int runs) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Operand<TFloat32> x = tf.variable(BenchOps.normal(tf, 1, 1, p.transposeA() ? p.k() : p.m(),
+      Operand<TFloat32> x = tf.variable(normal(tf, 1, 1, p.transposeA() ? p.k() : p.m(),
           p.transposeA() ? p.m() : p.k()));
       List<Operand<TFloat32>> sums = new ArrayList<>();
       for (int i = 0; i < PER_RUN; i++) { // distinct weights, so Grappler cannot merge the products
-        Operand<TFloat32> w = tf.variable(BenchOps.normal(tf, 2 + i, 1, p.transposeB() ? p.n() : p.k(),
+        Operand<TFloat32> w = tf.variable(normal(tf, 2 + i, 1, p.transposeB() ? p.n() : p.k(),
             p.transposeB() ? p.k() : p.n()));
         MatMul.Options[] t = {MatMul.transposeA(p.transposeA()), MatMul.transposeB(p.transposeB())};
         Operand<TFloat32> y = bf16
@@ -137,4 +137,9 @@ public final class MatmulCeiling {
     }
   }
 
+  /** Normal values with standard deviation {@code std}, from a stateless seed (the same every run). */
+  private static Operand<TFloat32> normal(Ops tf, long seed, double std, long... shape) {
+    return tf.math.mul(tf.random.statelessRandomNormal(tf.constant(shape), tf.constant(new long[] {seed, 0})),
+        tf.constant((float) std));
+  }
 }

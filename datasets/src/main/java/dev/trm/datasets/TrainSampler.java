@@ -4,7 +4,7 @@ import com.google.common.hash.Hashing;
 import java.util.SplittableRandom;
 
 /**
- * The official training sampler (spec §4.5), seeded and resumable.
+ * The official training sampler, seeded and resumable.
  *
  * <p>Each iteration walks {@code epochsPerIter} independent random permutations of the groups. For each group it
  * picks one random puzzle and adds all of that puzzle's examples in random order; a puzzle that would overflow the

@@ -31,12 +31,12 @@ import org.tensorflow.types.TInt32;
  * {@code maxSteps} steps, which is the official evaluation.
  *
  * <p>The loop body is built in its own graph ({@link Graph#whileLoop}), which cannot read tensors of the outer
- * graph: the weights and the input injection x enter as loop variables (TF-JAVA-NOTES §1.9). x does not change
+ * graph: the weights and the input injection x enter as loop variables. x does not change
  * between steps (no slot is refilled during inference), so it is computed once, outside the loop.
  */
 final class HaltingLoop {
   /** The loop's results: per slot, y at the step it stopped [B, L, D], that step's q_halt [B] and step count [B]. */
-  record Result(Operand<TFloat32> y, Operand<TFloat32> qHalt, Operand<TInt32> steps) {}
+  record Stopped(Operand<TFloat32> y, Operand<TFloat32> qHalt, Operand<TInt32> steps) {}
 
   // Positions of the fixed loop variables; the weights follow.
   private static final int MAX_STEPS = 0, Y = 1, Z = 2, X = 3, DONE = 4, STEPS = 5, Q_HALT = 6, WEIGHTS = 7;
@@ -52,7 +52,7 @@ final class HaltingLoop {
    * @param z0 initial latent state [B, L, D] (L_init broadcast)
    * @param maxSteps scalar cap on ACT steps
    */
-  static Result build(Graph graph, ArchConfig arch, ModelDims dims, TrmParams params, Operand<TFloat32> x,
+  static Stopped build(Graph graph, ArchConfig arch, ModelDims dims, TrmParams params, Operand<TFloat32> x,
       Operand<TFloat32> y0, Operand<TFloat32> z0, Operand<TInt32> maxSteps, boolean adaptive, String name) {
     Ops tf = Ops.create(graph);
     Operand<TInt32> slots = tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
@@ -70,7 +70,7 @@ final class HaltingLoop {
         (g, in, cond) -> cond[0] = anyRunning(Ops.create(g), in),
         (g, in, body) -> step(Ops.create(g), arch, dims, names, shapes, adaptive, in, body),
         name);
-    return new Result(cast(out[Y]), cast(out[Q_HALT]), cast(out[STEPS]));
+    return new Stopped(cast(out[Y]), cast(out[Q_HALT]), cast(out[STEPS]));
   }
 
   private static Output<?> anyRunning(Ops tf, Output<?>[] in) {

@@ -53,10 +53,8 @@ public final class SavedModelExporter {
   public static Result exportCheckpoint(Path checkpointOrRunDir, boolean rawWeights, Path base, String name,
       long version) {
     Path checkpoint = Checkpoints.latest(checkpointOrRunDir);
-    TrmConfig config = Checkpoints.readConfig(checkpoint);
-    ModelDims dims = Checkpoints.readDims(checkpoint);
-    Map<String, WeightTensor> weights = Checkpoints.readWeights(checkpoint, !rawWeights);
-    return export(config, dims, weights, base, name, version);
+    Checkpoints.Model model = Checkpoints.readModel(checkpoint, !rawWeights);
+    return export(model.config(), model.dims(), model.weights(), base, name, version);
   }
 
   /** Builds the serving graph of {@code weights} and exports it. */

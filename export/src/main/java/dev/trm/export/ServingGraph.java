@@ -129,7 +129,7 @@ public final class ServingGraph implements AutoCloseable {
     Operand<TInt32> stateShape = tf.shape(x);
     Operand<TFloat32> y0 = scope.broadcastTo(params.get(WeightNames.H_INIT), stateShape);
     Operand<TFloat32> z0 = scope.broadcastTo(params.get(WeightNames.L_INIT), stateShape);
-    HaltingLoop.Result r = HaltingLoop.build(graph, arch, dims, params, x, y0, z0, maxSteps, adaptive,
+    HaltingLoop.Stopped r = HaltingLoop.build(graph, arch, dims, params, x, y0, z0, maxSteps, adaptive,
         key + "_loop");
     Operand<TFloat32> logits = scope.ensureShape(model.lmLogits(params, r.y()), Shape.of(-1, s.seqLen(), s.vocab()));
     return Signature.builder().key(key).methodName(METHOD)

@@ -9,7 +9,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Non-causal multi-head self-attention without mask or biases: fused qkv projection (columns [q heads | k heads |
- * v heads]), RoPE on q and k, softmax(q k^T / sqrt(head_dim)) v, output projection (spec §1.4).
+ * v heads]), RoPE on q and k, softmax(q k^T / sqrt(head_dim)) v, output projection.
  *
  * <p>The projections follow the compute dtype; the two small products inside (scores and values, about 3% of the
  * FLOPs) are fp32 Einsums whatever it is. Einsum, because oneDNN rewrites it (_MklEinsum) and not the BatchMatMulV3

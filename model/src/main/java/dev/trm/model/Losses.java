@@ -1,5 +1,6 @@
 package dev.trm.model;
 
+import dev.trm.datasets.Batch;
 import dev.trm.model.config.ArchConfig;
 import dev.trm.model.config.LossType;
 import org.tensorflow.Operand;
@@ -13,13 +14,13 @@ import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
 /**
- * The official ACT loss head (spec §2.3-§2.4): per-sequence mean token cross-entropy summed over the batch, plus
+ * The official ACT loss head: per-sequence mean token cross-entropy summed over the batch, plus
  * 0.5 x the summed BCE of q_halt against "this sequence is exactly right", and metric sums over the slots that
  * halted this step with at least one valid label.
  */
 public final class Losses {
-  /** Labels equal to this are ignored. */
-  public static final int IGNORE_LABEL = -100;
+  /** Labels equal to this are ignored: the datasets' padding label. */
+  public static final int IGNORE_LABEL = Batch.IGNORE_LABEL;
 
   /**
    * Losses (scalars, NOT divided by the batch: the trainer divides by the global batch size) and metric sums

@@ -18,7 +18,7 @@ public record ParamSpec(String name, long[] shape, Kind kind, Init init) {
     PUZZLE_TABLE
   }
 
-  /** How a tensor is initialised (spec §1.8). */
+  /** How a tensor is initialised. */
   public sealed interface Init permits TruncNormal, Constant {}
 
   /**

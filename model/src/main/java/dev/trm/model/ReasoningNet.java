@@ -7,7 +7,7 @@ import org.tensorflow.types.TFloat32;
 /**
  * The one shared network f(h, injection) = blocks(h + injection): {@code l_layers} post-norm blocks, each a token
  * mixer (attention, or the MLP-mixer's token MLP) and a channel SwiGLU, each followed by a gain-free RMSNorm of
- * the residual sum (spec §1.4). Tensors are token rows [B*L, D], sequence by sequence.
+ * the residual sum. Tensors are token rows [B*L, D], sequence by sequence.
  */
 public final class ReasoningNet {
   private final Ops tf;

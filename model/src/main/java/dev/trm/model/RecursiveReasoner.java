@@ -5,7 +5,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The recursion of one ACT step (spec §1.5): T-1 cycles without gradient, then one with. A cycle refines the
+ * The recursion of one ACT step: T-1 cycles without gradient, then one with. A cycle refines the
  * latent z n times from (y + x), then the answer y once from z. One shared network f does both. Tensors are token
  * rows [B*L, D].
  */

@@ -6,7 +6,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Rotary position embedding in the rotate-half (GPT-NeoX) layout over positions 0..L-1 (prefix slots first, then
- * the grid row-major): x * cos + rotate_half(x) * sin, with rotate_half([a, b]) = [-b, a] (spec §1.3).
+ * the grid row-major): x * cos + rotate_half(x) * sin, with rotate_half([a, b]) = [-b, a].
  *
  * <p>rotate_half(x) * sin is computed as roll(x, half) * [-sin | sin]: one Roll instead of split, negate and concat
  * (three copies forward and three backward). An optional constant {@code scale} is folded into the tables, so the

@@ -67,7 +67,7 @@ public final class TrmModel {
 
   /**
    * The input injection x [B, L, D]: [puzzle row zero-padded to P slots | token embeddings], plus learned
-   * positions if configured, all times sqrt(D) (spec §1.2).
+   * positions if configured, all times sqrt(D).
    */
   public Operand<TFloat32> inputEmbeddings(TrmParams p, Operand<TInt32> inputs, Operand<TFloat32> puzzleRows) {
     Operand<TFloat32> emb = tf.gather(p.get(WeightNames.EMBED_TOKENS), inputs, tf.constant(0)); // [B, S, D]

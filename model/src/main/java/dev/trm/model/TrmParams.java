@@ -54,7 +54,7 @@ public final class TrmParams {
       ParamSpec spec = specs.get(i);
       Variable<TFloat32> v = tf.withName(spec.name()).variable(initialValue(init, spec, seed, i));
       variables.put(spec.name(), v);
-      // Ops must read through an identity: some gradients crash on float_ref inputs (TF-JAVA-NOTES trap 1).
+      // Ops must read through an identity: some gradients crash on float_ref inputs.
       reads.put(spec.name(), tf.identity(v));
       kinds.put(spec.name(), spec.kind());
     }
@@ -95,12 +95,12 @@ public final class TrmParams {
     }
   }
 
-  /** The identity reads the graph uses, by official name, in spec order. */
+  /** The identity reads the graph uses, by official name, in the official order. */
   public Map<String, Operand<TFloat32>> reads() {
     return reads;
   }
 
-  /** Every variable (empty for {@link #of}), by official name, in spec order. */
+  /** Every variable (empty for {@link #of}), by official name, in the official order. */
   public Map<String, Variable<TFloat32>> variables() {
     return variables;
   }

@@ -4,7 +4,7 @@ import dev.trm.model.config.ArchConfig;
 import dev.trm.model.config.PosEncoding;
 
 /**
- * Every size the graph needs, derived once from the config and the dataset (spec §1.1-§1.4).
+ * Every size the graph needs, derived once from the config and the dataset.
  *
  * @param hidden D, the width of every token
  * @param heads attention heads (no GQA: as many key/value heads)

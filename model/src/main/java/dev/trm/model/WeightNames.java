@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The model's tensors under the official {@code state_dict} names (spec §1.11), in the official order, with their
- * shapes, kinds and initialisation (spec §1.8).
+ * The model's tensors under the official {@code state_dict} names, in the official order, with their
+ * shapes, kinds and initialisation.
  */
 public final class WeightNames {
   /** The prefix torch.compile and the loss head put in front of every key of an official checkpoint. */

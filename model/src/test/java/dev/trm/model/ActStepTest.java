@@ -21,7 +21,7 @@ import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
-/** Slot reset, step counting and the halting rules of one ACT step (spec §2.2). */
+/** Slot reset, step counting and the halting rules of one ACT step. */
 class ActStepTest {
   private static final int B = 3;
   private static final ModelDims DIMS = TinyConfigs.TINY_DIMS;

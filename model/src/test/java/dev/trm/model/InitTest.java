@@ -9,7 +9,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 
-/** Initialisation (spec §1.8): JAX-style truncated normal with the exact std, constants, determinism. */
+/** Initialisation: JAX-style truncated normal with the exact std, constants, determinism. */
 class InitTest {
   private static final ModelDims SUDOKU = new ModelDims(11, 81, 1);
   /** Clip bound in units of std: 2 / 0.879626. */

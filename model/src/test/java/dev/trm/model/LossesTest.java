@@ -11,7 +11,7 @@ import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
-/** The ACT loss head (spec §2.3-§2.4) against hand computations. */
+/** The ACT loss head against hand computations. */
 class LossesTest extends SharedGraphTest {
   // B = 3, S = 2, V = 3. Slot 0 is exactly right; slot 1 gets its only valid token wrong; slot 2 has no valid label.
   private static final float[][][] LOGITS = {

@@ -19,7 +19,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Gradient only through the last H-cycle (spec §1.5, §9.2): the full graph's gradients equal those of a graph
+ * Gradient only through the last H-cycle: the full graph's gradients equal those of a graph
  * that computes the T-1 no-grad cycles first and feeds their outputs in as constants; nothing reaches H_init,
  * L_init or the carry, and the new carry is detached.
  */

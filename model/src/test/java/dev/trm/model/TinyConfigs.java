@@ -21,7 +21,7 @@ final class TinyConfigs {
 
   static final ModelDims TINY_DIMS = new ModelDims(5, 6, 3);
 
-  /** The official Sudoku architecture (spec §3.6), fp32. */
+  /** The official Sudoku architecture, fp32. */
   static ArchConfig.Builder paper(boolean mlpT, int lCycles) {
     return ArchConfig.newBuilder()
         .setHiddenSize(512).setNumHeads(8).setExpansion(4).setLLayers(2).setHCycles(3).setLCycles(lCycles)

@@ -8,7 +8,7 @@ import dev.trm.model.config.PosEncoding;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Parameter names, shapes and the official counts of spec §1.10 (puzzle table and H/L_init excluded). */
+/** Parameter names, shapes and the official counts (puzzle table and H/L_init excluded). */
 class WeightNamesTest {
   private static final ModelDims SUDOKU = new ModelDims(11, 81, 1);
   private static final ModelDims MAZE = new ModelDims(6, 900, 1);

@@ -9,7 +9,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The Adam family as graph ops on ref variables, with decoupled weight decay applied first (TRM-SPEC §3.1).
+ * The Adam family as graph ops on ref variables, with decoupled weight decay applied first.
  *
  * <p>Per element at step t (counted from 1):
  *

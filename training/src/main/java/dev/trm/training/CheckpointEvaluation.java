@@ -38,9 +38,10 @@ public final class CheckpointEvaluation {
    */
   public static Map<String, Double> run(Path checkpoint, boolean ema, Path dataDir, Long maxExamples, Path outputDir,
       PrintStream out) {
-    TrmConfig config = Checkpoints.readConfig(checkpoint);
-    ModelDims dims = Checkpoints.readDims(checkpoint);
-    Map<String, WeightTensor> weights = Checkpoints.readWeights(checkpoint, ema);
+    Checkpoints.Model trained = Checkpoints.readModel(checkpoint, ema);
+    TrmConfig config = trained.config();
+    ModelDims dims = trained.dims();
+    Map<String, WeightTensor> weights = trained.weights();
     Path data = dataDir != null ? dataDir : Checkpoints.readDatasetPath(checkpoint);
     PuzzleDataset test = PuzzleDataset.open(data, "test");
     if (test.metadata().vocabSize() != dims.vocabSize() || test.metadata().seqLen() != dims.seqLen()) {

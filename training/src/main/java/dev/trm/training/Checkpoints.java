@@ -107,6 +107,20 @@ public final class Checkpoints {
    * are (never EMA'd).
    */
   public static LinkedHashMap<String, WeightTensor> readWeights(Path checkpointDir, boolean ema) {
+    return readModel(checkpointDir, ema).weights();
+  }
+
+  /**
+   * What a checkpoint holds of the model.
+   *
+   * @param config the config it was trained with
+   * @param dims the dataset-derived sizes
+   * @param weights as {@link #readWeights} returns them
+   */
+  public record Model(TrmConfig config, ModelDims dims, LinkedHashMap<String, WeightTensor> weights) {}
+
+  /** The checkpoint's config, dims and weights (EMA shadows of the trained tensors if {@code ema}), read once. */
+  public static Model readModel(Path checkpointDir, boolean ema) {
     TrmConfig config = readConfig(checkpointDir);
     ModelDims dims = readDims(checkpointDir);
     if (ema && !readState(checkpointDir).ema()) {
@@ -122,7 +136,7 @@ public final class Checkpoints {
     for (int i = 0; i < specs.size(); i++) {
       out.put(specs.get(i).name(), stored.get(keys.get(i)));
     }
-    return out;
+    return new Model(config, dims, out);
   }
 
   /**

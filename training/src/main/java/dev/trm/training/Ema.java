@@ -11,7 +11,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * Exponential moving average of the trainable parameters (TRM-SPEC §3.4), as shadow ref variables
+ * Exponential moving average of the trainable parameters, as shadow ref variables
  * {@code ema/<name>} that start from the same initial tensors as the parameters.
  *
  * <p>After every step: {@code shadow <- d·shadow + (1-d)·param}, with {@code d = rate}, or with warm-up

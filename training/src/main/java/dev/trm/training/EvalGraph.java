@@ -4,10 +4,10 @@ import dev.trm.datasets.Batch;
 import dev.trm.model.ActStep;
 import dev.trm.model.BatchPlaceholders;
 import dev.trm.model.BatchTensors;
+import dev.trm.model.Fetches;
 import dev.trm.model.Losses;
 import dev.trm.model.TrmModel;
 import dev.trm.model.TrmParams;
-import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -18,7 +18,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The evaluation path inside the training graph: the same {@link ActStep} in EVAL mode, reading the weights it is
+ * The evaluation path inside the training graph: the same ACT step as {@link ActStep#eval}, reading the weights it is
  * given (the EMA shadows), with its own carry variables ({@code eval/carry/*}, kept out of checkpoints).
  *
  * <p>{@link #run} resets every slot and runs exactly halt_max_steps ACT steps on one test batch; the carry stays on
@@ -44,26 +44,23 @@ final class EvalGraph {
       double exactAccuracy, double qHaltAccuracy, double steps) {}
 
   private final int batchSize;
-  private final int seqLen;
   private final int actSteps;
   private final BatchPlaceholders batch;
   private final Op reset;
   private final Op step;
-  private final List<Operand<?>> finalFetches;
+  private final ActStep.Step out;
+  private final Losses.ActLoss loss;
 
   EvalGraph(Ops tf, TrmModel model, TrmParams weights, int batchSize) {
     Ops e = tf.withSubScope(SCOPE);
     this.batchSize = batchSize;
-    this.seqLen = model.shape().seqLen();
     this.actSteps = model.shape().haltMaxSteps();
-    batch = BatchPlaceholders.create(e, batchSize, seqLen);
+    batch = BatchPlaceholders.create(e, batchSize, model.shape().seqLen());
     CarryVariables carry = new CarryVariables(e.withSubScope("carry"), model.shape(), batchSize);
-    ActStep.Step out = new ActStep(model).eval(weights, carry.read(tf), batch.examples());
-    Losses.ActLoss loss = Losses.act(tf, model.arch(), out);
+    out = new ActStep(model).eval(weights, carry.read(tf), batch.examples());
+    loss = Losses.act(tf, model.arch(), out);
     reset = carry.haltAll(tf);
     step = tf.withControlDependencies(carry.assign(tf, out.next())).noOp();
-    finalFetches = List.of(loss.predictions(), out.qHalt(), loss.lmLoss(), loss.count(), loss.accuracy(),
-        loss.exactAccuracy(), loss.qHaltAccuracy(), loss.steps());
   }
 
   int batchSize() {
@@ -78,19 +75,13 @@ final class EvalGraph {
         batch.feed(session.runner(), fed).addTarget(step).run().close();
       }
       var runner = batch.feed(session.runner(), fed).addTarget(step);
-      finalFetches.forEach(runner::fetch);
+      List.of(loss.predictions(), out.qHalt(), loss.lmLoss(), loss.count(), loss.accuracy(), loss.exactAccuracy(),
+          loss.qHaltAccuracy(), loss.steps()).forEach(runner::fetch);
       try (Result r = runner.run()) {
-        TInt32 pred = (TInt32) r.get(0);
-        int[] predictions = new int[batchSize * seqLen];
-        pred.asRawTensor().data().asInts().read(predictions);
-        TFloat32 q = (TFloat32) r.get(1);
-        float[] qHalt = new float[batchSize];
-        q.asRawTensor().data().asFloats().read(qHalt);
-        List<Double> s = new ArrayList<>();
-        for (int i = 2; i < finalFetches.size(); i++) {
-          s.add((double) ((TFloat32) r.get(i)).getFloat());
-        }
-        return new Outcome(predictions, qHalt, s.get(0), s.get(1), s.get(2), s.get(3), s.get(4), s.get(5));
+        return new Outcome(Fetches.ints(Fetches.tensor(r, loss.predictions())),
+            Fetches.floats(Fetches.tensor(r, out.qHalt())), Fetches.scalar(r, loss.lmLoss()), Fetches.scalar(r, loss.count()),
+            Fetches.scalar(r, loss.accuracy()), Fetches.scalar(r, loss.exactAccuracy()),
+            Fetches.scalar(r, loss.qHaltAccuracy()), Fetches.scalar(r, loss.steps()));
       }
     }
   }

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.tensorflow.Session;
 
 /**
- * Evaluates the EMA weights on the test split (TRM-SPEC §5): every test batch starts from a fresh carry and runs
+ * Evaluates the EMA weights on the test split: every test batch starts from a fresh carry and runs
  * exactly halt_max_steps ACT steps; the metrics of the final step are summed over the split and divided by the
  * number of scored examples, as the official {@code evaluate} does. With {@code eval.evaluators: "arc"} the ARC
  * evaluator votes over the predictions and writes {@code evaluator_ARC_step_<N>/submission.json}.
@@ -50,7 +50,7 @@ public final class Evaluator {
    * @param progress called after each test batch with (batches done, batches in all)
    * @return {@code eval/*} metrics, plus {@code ARC/pass@K} with the ARC evaluator
    */
-  public Map<String, Double> evaluate(long step, Path outputDir, Progress progress) {
+  public Map<String, Double> evaluate(long step, Path outputDir, BatchProgress progress) {
     TestIterator batches = new TestIterator(test, eval.batchSize(), config.getMaxExamples());
     if (arc != null && !config.getAggregatedVoting()) {
       arc.reset();
@@ -91,11 +91,9 @@ public final class Evaluator {
     return m;
   }
 
-  /** Receives evaluation progress. */
+  /** Receives evaluation progress, batch by batch. */
   @FunctionalInterface
-  public interface Progress {
+  public interface BatchProgress {
     void update(long batchesDone, long batchesTotal);
-
-    Progress NONE = (done, total) -> {};
   }
 }

@@ -1,7 +1,7 @@
 package dev.trm.training;
 
 /**
- * The per-slot halting-exploration randomness of one training ACT step (TRM-SPEC §2.2), drawn in Java so it is
+ * The per-slot halting-exploration randomness of one training ACT step, drawn in Java so it is
  * checkpointed with the generator state: {@code uniform[b]} decides whether slot b explores (uniform < p) and
  * {@code minHalt[b]} in [2, halt_max_steps] is the step it must reach before halting if it does.
  */

@@ -11,7 +11,7 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Every returned gradient is multiplied by a scale computed from the norm of ALL gradients, so no optimizer
  * update can run before the whole backward pass has read the weights. Grappler drops control dependencies on
- * stateless ops (TF-JAVA-NOTES §1.7); a data dependency cannot be dropped. With clipping off the scale is exactly
+ * stateless ops; a data dependency cannot be dropped. With clipping off the scale is exactly
  * 1, so the gradients pass through unchanged bit for bit.
  *
  * @param norm the global L2 norm of the unclipped gradients (logged as {@code train/grad_norm})

@@ -10,7 +10,7 @@ import org.tensorflow.op.core.Variable;
 
 /**
  * Finds the tensor a ref variable is initialised from, so a second variable (an EMA shadow) can start from the
- * very same values: both initialisers read one tensor in the single initialisation run (TF-JAVA-NOTES §1.1).
+ * very same values: both initialisers read one tensor in the single initialisation run.
  */
 final class InitialValues {
   private final Map<String, Output<?>> byVariable = new HashMap<>();

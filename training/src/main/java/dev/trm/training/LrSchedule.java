@@ -1,7 +1,7 @@
 package dev.trm.training;
 
 /**
- * The official learning-rate schedule (TRM-SPEC §3.3): linear warm-up from 0 over {@code warmupSteps}, then a
+ * The official learning-rate schedule: linear warm-up from 0 over {@code warmupSteps}, then a
  * half cosine from the base rate down to {@code minRatio·base} at {@code totalSteps}. {@code minRatio = 1} (every
  * shipped config) makes the rate constant after warm-up.
  *

@@ -6,7 +6,7 @@ import org.tensorflow.proto.ConfigProto;
  * The session configuration the project uses for training, evaluation, export and benchmarks.
  *
  * <p>Kept to what measurements on the 2-vCPU target support: XLA and bf16 are slower than fp32 with oneDNN
- * (TF-JAVA-NOTES §2), and thread counts make no difference beyond the noise of a shared machine (main-job step,
+ *, and thread counts make no difference beyond the noise of a shared machine (main-job step,
  * interleaved runs at load 6-10: intra-op 0/1/2 with one inter-op thread 360/369/305 ms, intra 2 + inter 2 297 ms;
  * inter-op 2 vs 1 over four more rounds 374 vs 366 ms). The training graph orders its updates through data
  * dependencies, so Grappler's defaults (dependency optimisation included) are safe.

@@ -8,7 +8,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Sparse SignSGD for the puzzle-embedding table (TRM-SPEC §3.2): only the rows of this batch's puzzle ids move.
+ * Sparse SignSGD for the puzzle-embedding table: only the rows of this batch's puzzle ids move.
  *
  * <p>The gradient arrives per example ([B, D], w.r.t. the gathered rows); duplicates of an id are summed, then each
  * touched row becomes {@code row·(1 - lr·wd) - lr·sign(g)}. Untouched rows are neither decayed nor read, and no

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A training run (TRM-SPEC §3): the official streaming loop (or the paper's per-batch loop), evaluation and a
+ * A training run: the official streaming loop (or the paper's per-batch loop), evaluation and a
  * checkpoint every {@code eval_interval} epochs and at the end, metrics to {@code metrics.jsonl} and TensorBoard, a
  * progress bar, and exact resumption from a checkpoint.
  */

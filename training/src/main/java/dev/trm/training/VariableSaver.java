@@ -24,7 +24,7 @@ import org.tensorflow.types.family.TType;
  * {@code <prefix>.data-00000-of-00001}; keys = variable op names) with {@code SaveV2}/{@code RestoreV2}.
  *
  * <p>Used instead of {@code Session.save}, which takes every variable of the graph and freezes its list at the first
- * save (TF-JAVA-NOTES §1.1): the evaluation carry (transient, and for ARC gigabytes) stays out of checkpoints, and a
+ * save: the evaluation carry (transient, and for ARC gigabytes) stays out of checkpoints, and a
  * restore can take a subset (weights only, for fine-tuning).
  */
 @SuppressWarnings("unchecked") // variable outputs are typed by their dtype at run time

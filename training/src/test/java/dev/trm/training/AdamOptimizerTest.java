@@ -75,7 +75,7 @@ class AdamOptimizerTest {
     assertClose(read(wAtan2), expected(true));
   }
 
-  /** The spec's update (TRM-SPEC §3.1), element by element, in double. */
+  /** The official update, element by element, in double. */
   private static double[] expected(boolean atan2) {
     double[] p = new double[INIT.length];
     double[] m = new double[INIT.length];

@@ -28,7 +28,7 @@ class PaperConfigSmokeTest {
     return Stream.of("sudoku-att", "sudoku-mlp", "maze-att", "arc1", "arc2");
   }
 
-  /** The dataset.json sizes of each task (spec §4); ARC tables at their official size (~876k, ~1.28M ids). */
+  /** The dataset.json sizes of each task; ARC tables at their official size (~876k, ~1.28M ids). */
   private static ModelDims dimsOf(String name) {
     return switch (name) {
       case "sudoku-att", "sudoku-mlp" -> new ModelDims(11, 81, 1);

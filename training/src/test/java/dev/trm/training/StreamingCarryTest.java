@@ -19,7 +19,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The official streaming carry (spec §2.2): a step's halted slots take their row of the next batch, the others keep
+ * The official streaming carry: a step's halted slots take their row of the next batch, the others keep
  * their example; one step runs per call and every call counts one optimizer step.
  */
 class StreamingCarryTest {

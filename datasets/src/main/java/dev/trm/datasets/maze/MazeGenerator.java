@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Seeded generator of "hard" mazes after the recipe HRM used (Lehnert et al.'s random-obstacle grids, DATASETS.md §3):
+ * Seeded generator of "hard" mazes after the recipe HRM used (Lehnert et al.'s random-obstacle grids):
  * a {@code size x size} grid with a uniform number of walls in [3·⌊N/10⌋, 5·⌊N/10⌋] (N = size², so 270..450 for
  * 30x30) at random cells; S a random open cell (up to 100 tries per layout); G a random cell whose shortest path from
  * S has more than {@code minPath} cells, S and G included.

@@ -2,7 +2,7 @@ package dev.trm.export.predict;
 
 import dev.trm.datasets.maze.MazeCodec;
 
-/** How a CSV cell character maps to a token and back, for the Sudoku and Maze layouts (DATASETS.md §4.4). */
+/** How a CSV cell character maps to a token and back, for the Sudoku and Maze layouts. */
 enum GridCodec {
   /** '.' or '0' blank -> 1, digit d -> d + 1 (PAD 0 never appears). */
   SUDOKU {

@@ -1,6 +1,7 @@
 package dev.trm.export.predict;
 
 import dev.trm.export.ServingGraph;
+import dev.trm.model.Fetches;
 import dev.trm.model.ModelDims;
 import dev.trm.model.WeightTensor;
 import dev.trm.model.config.TrmConfig;
@@ -22,7 +23,6 @@ import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
@@ -77,10 +77,9 @@ public final class PuzzleSolver implements AutoCloseable {
       }
     }
     Path checkpoint = Checkpoints.latest(model);
-    TrmConfig config = Checkpoints.readConfig(checkpoint);
-    ModelDims dims = Checkpoints.readDims(checkpoint);
-    Map<String, WeightTensor> weights = Checkpoints.readWeights(checkpoint, !rawWeights);
-    ServingGraph graph = ServingGraph.build(config.getArch(), dims, weights, Sessions.config());
+    Checkpoints.Model trained = Checkpoints.readModel(checkpoint, !rawWeights);
+    ServingGraph graph = ServingGraph.build(trained.config().getArch(), trained.dims(), trained.weights(),
+        Sessions.config());
     Map<String, Signature> sigs = Map.of(ServingGraph.SERVING_DEFAULT, graph.signature(ServingGraph.SERVING_DEFAULT),
         ServingGraph.FIXED_STEPS, graph.signature(ServingGraph.FIXED_STEPS));
     return new PuzzleSolver(graph, graph.session(), sigs, true,
@@ -147,24 +146,18 @@ public final class PuzzleSolver implements AutoCloseable {
         fed.add(cap);
         runner.feed(ServingGraph.MAX_STEPS, cap);
       }
-      runner.fetch(sig.getOutputs().get("predictions").name).fetch(sig.getOutputs().get("q_halt_logits").name)
-          .fetch(sig.getOutputs().get("steps").name);
+      String predictions = sig.getOutputs().get("predictions").name;
+      String qHalt = sig.getOutputs().get("q_halt_logits").name;
+      String steps = sig.getOutputs().get("steps").name;
+      String logits = sig.getOutputs().get("logits").name;
+      runner.fetch(predictions).fetch(qHalt).fetch(steps);
       if (withLogits) {
-        runner.fetch(sig.getOutputs().get("logits").name);
+        runner.fetch(logits);
       }
       try (Result r = runner.run()) {
-        int[] predictions = new int[chunk.rows() * seqLen];
-        r.get(0).asRawTensor().data().asInts().read(predictions);
-        float[] qHalt = new float[chunk.rows()];
-        r.get(1).asRawTensor().data().asFloats().read(qHalt);
-        int[] steps = new int[chunk.rows()];
-        r.get(2).asRawTensor().data().asInts().read(steps);
-        float[] logits = null;
-        if (withLogits) {
-          logits = new float[chunk.rows() * seqLen * vocab];
-          ((TFloat32) r.get(3)).asRawTensor().data().asFloats().read(logits);
-        }
-        return new Solution(chunk.rows(), predictions, qHalt, steps, logits);
+        return new Solution(chunk.rows(), Fetches.ints(Fetches.tensor(r, predictions)),
+            Fetches.floats(Fetches.tensor(r, qHalt)), Fetches.ints(Fetches.tensor(r, steps)),
+            withLogits ? Fetches.floats(Fetches.tensor(r, logits)) : null);
       }
     } finally {
       fed.forEach(Tensor::close);

@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * Official PyTorch weights in: reads a {@code torch.save(state_dict)} archive or a {@code .safetensors} file, maps
- * every key to the model's tensor names (spec §1.11: the {@code _orig_mod.model.inner.} prefix is optional), and
+ * every key to the model's tensor names, and
  * checks the result against the config, naming every missing, unexpected or misshapen key.
  */
 public final class StateDicts {

@@ -237,7 +237,7 @@ class GraphMatchesReferenceTest {
     }
   }
 
-  /** Spec §1.8 on the values the graph initialised (before the test overwrote the puzzle table and q head). */
+  /** The official initialisation on the values the graph initialised (before the test overwrote the puzzle table and q head). */
   @Test
   void initialValuesFollowTheSpec() {
     for (Map.Entry<String, Map<String, WeightTensor>> v : INITIAL.entrySet()) {

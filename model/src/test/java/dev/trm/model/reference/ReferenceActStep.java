@@ -3,7 +3,7 @@ package dev.trm.model.reference;
 import java.util.Arrays;
 
 /**
- * One ACT step over a batch of slots (TRM-SPEC §2.1-§2.2), on top of {@link ReferenceTrm}:
+ * One ACT step over a batch of slots, on top of {@link ReferenceTrm}:
  * <pre>
  *   reset halted slots: y ← H_init, z ← L_init, steps ← 0, data ← the new batch's example at that index
  *   (y, z) ← recursion;  logits, q ← heads;  steps ← steps + 1

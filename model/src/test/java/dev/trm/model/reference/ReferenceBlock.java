@@ -8,7 +8,7 @@ import static dev.trm.model.reference.ReferenceMath.transpose;
 import dev.trm.model.config.PosEncoding;
 
 /**
- * One post-norm block of the shared network (TRM-SPEC §1.4), on one sequence h [L, D]:
+ * One post-norm block of the shared network, on one sequence h [L, D]:
  * <pre>
  *   attention:  h = norm(h + Attn(h));                      h = norm(h + SwiGLU_D(h))
  *   MLP-mixer:  hᵀ = norm(hᵀ + SwiGLU_L(hᵀ))  (over tokens); h = norm(h + SwiGLU_D(h))

@@ -4,7 +4,7 @@ import dev.trm.model.ModelDims;
 import dev.trm.model.config.ArchConfig;
 
 /**
- * The sizes the reference derives from a config and a dataset (TRM-SPEC §1.1-§1.4), worked out here independently of
+ * The sizes the reference derives from a config and a dataset, worked out here independently of
  * the graph's own derivation so that the two can disagree.
  *
  * @param arch the architecture

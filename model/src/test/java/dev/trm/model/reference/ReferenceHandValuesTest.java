@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Values worked out by hand from TRM-SPEC §1-§2 (the derivation is in each comment), so that the reference is checked
+ * Values worked out by hand from the model's definition (docs/ALGORITHM.md; the derivation is in each comment), so that the reference is checked
  * by something other than code. Sizes are tiny and weights are chosen so that the answers have closed forms.
  */
 class ReferenceHandValuesTest {
@@ -25,7 +25,7 @@ class ReferenceHandValuesTest {
 
   @Test
   void swigluWidthFollowsTheSpecTable() {
-    // §1.4: round(4·h·2/3) rounded up to a multiple of 256.
+    // The official SwiGLU width: round(4·h·2/3) rounded up to a multiple of 256.
     assertThat(ReferenceDims.swigluInter(512, 4)).isEqualTo(1536);
     assertThat(ReferenceDims.swigluInter(97, 4)).isEqualTo(512);
     assertThat(ReferenceDims.swigluInter(916, 4)).isEqualTo(2560);
@@ -37,7 +37,7 @@ class ReferenceHandValuesTest {
 
   @Test
   void parameterCountsMatchTheSpecTable() {
-    // §1.10: the official num_params (no puzzle table, no H_init / L_init).
+    // The official num_params (no puzzle table, no H_init / L_init).
     assertThat(count(false, 2, 11, 81)).isEqualTo(6_828_034L); // TRM-Att Sudoku
     assertThat(count(false, 2, 12, 900)).isEqualTo(6_829_058L); // TRM-Att ARC
     assertThat(count(false, 2, 6, 900)).isEqualTo(6_822_914L); // TRM-Att Maze

@@ -3,7 +3,7 @@ package dev.trm.model.reference;
 import dev.trm.model.config.LossType;
 
 /**
- * The ACT losses and metrics of TRM-SPEC §2.3-§2.4, over all B slots of one step.
+ * The official ACT losses and metrics, over all B slots of one step.
  *
  * <p>Losses are sums over the batch (the trainer divides by the global batch): LM = Σ_b mean over b's valid tokens of
  * CE; q_halt = Σ_b BCE(q_halt_b, "every valid token of b is right"), where a slot without valid tokens counts as right;

@@ -1,7 +1,7 @@
 package dev.trm.model.reference;
 
 /**
- * Rotary position embedding in the rotate-half (GPT-NeoX) layout of TRM-SPEC §1.3: channel j and j + headDim/2 form a
+ * Rotary position embedding in the rotate-half (GPT-NeoX) layout of the official code: channel j and j + headDim/2 form a
  * pair turned by pos · theta^(−2j/headDim); positions count the puzzle prefix first, then the grid.
  */
 final class ReferenceRope {

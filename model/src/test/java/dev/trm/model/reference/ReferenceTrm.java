@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A second, independent TRM forward pass in plain Java and double precision, written from TRM-SPEC §1 for checking
+ * A second, independent TRM forward pass in plain Java and double precision, written from the official code's definition for checking
  * the TensorFlow graph. It works on one sequence at a time; states are [L, D] with L = P prefix slots + S grid cells.
  *
- * <p>It is slow and has no gradients, by design: every line should be checkable against the spec by eye.
+ * <p>It is slow and has no gradients, by design: every line should be checkable against docs/ALGORITHM.md by eye.
  */
 public final class ReferenceTrm {
   /** The answer y (official z_H) and the latent z (official z_L), each [L, D]. */
@@ -56,7 +56,7 @@ public final class ReferenceTrm {
   }
 
   /**
-   * The input injection x [L, D] (spec §1.2): puzzle vector in prefix slot 0 (zero-padded over the P·D prefix), token
+   * The input injection x [L, D]: puzzle vector in prefix slot 0 (zero-padded over the P·D prefix), token
    * embeddings after it, learned positions averaged in with 0.707106781, everything times sqrt(D).
    */
   public double[][] inputEmbeddings(int[] inputs, int puzzleId) {
@@ -102,7 +102,7 @@ public final class ReferenceTrm {
   }
 
   /**
-   * One ACT step's recursion (spec §1.5): T cycles of { n times z ← f(z, y + x); y ← f(y, z) }. The graph stops the
+   * One ACT step's recursion: T cycles of { n times z ← f(z, y + x); y ← f(y, z) }. The graph stops the
    * gradient after the first T − 1 cycles; values are the same with or without it, so the reference has no such line.
    */
   public State recurse(State start, double[][] x) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Checks {@link ReferenceTrm}, {@link ReferenceActStep} and {@link ReferenceLosses} against golden values from
- * {@code reference/trm_numpy.py}, a float64 numpy implementation written separately from the spec (regenerate with
+ * {@code reference/trm_numpy.py}, a float64 numpy implementation written separately from the Java code (regenerate with
  * {@code python3 trm_numpy.py golden model/src/test/resources/reference}). Each file holds a tiny config, its weights
  * and six ACT steps (four TRAIN with exploration, two EVAL) chained from an all-halted carry, so they cover slot
  * reset, halting on q_halt > 0, exploration delays and the step cap.
