@@ -15,9 +15,11 @@ import java.nio.file.Path;
  * @param runs timed runs; the median is reported
  * @param savedModel infer: an exported SavedModel directory to run as well, or null to export a fresh one
  * @param profile also print where one step's time goes, op type by op type
+ * @param replicas train: the step data-parallel over this many virtual CPU devices of one process (the batch is
+ *     the global batch, split evenly)
  */
 public record BenchRequest(TrmConfig config, ModelDims dims, int batch, Mode mode, int warmup, int runs,
-    Path savedModel, boolean profile) {
+    Path savedModel, boolean profile, int replicas) {
 
   /** What one timed run is. */
   public enum Mode {
@@ -33,6 +35,12 @@ public record BenchRequest(TrmConfig config, ModelDims dims, int batch, Mode mod
     }
     if (warmup < 0 || runs < 1) {
       throw new IllegalArgumentException("need --warmup >= 0 and --runs >= 1, got " + warmup + " and " + runs);
+    }
+    if (replicas < 1 || batch % replicas != 0) {
+      throw new IllegalArgumentException("--replicas must be >= 1 and divide --batch " + batch + ", got " + replicas);
+    }
+    if (replicas > 1 && mode != Mode.TRAIN) {
+      throw new IllegalArgumentException("--replicas is for --mode train");
     }
   }
 }

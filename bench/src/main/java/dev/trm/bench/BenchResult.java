@@ -25,11 +25,15 @@ import java.util.Map;
  * @param stealFraction the share of CPU time the hypervisor gave to other guests while the bench ran
  *     ({@link CpuTimes}); above a few percent the numbers measure a neighbour as much as the code
  * @param cpu the machine ({@link CpuModel})
+ * @param replicas devices the training step was replicated over (1 for inference)
+ * @param exchangedBytesPerStep bytes that cross between devices in one step (from the graph's edges between
+ *     devices)
  */
 public record BenchResult(
     String config, String forwardDtype, int batch, String mode, double examplesPerS, double gflopPerExample,
     double peakGflopsPerS, double ceilingGflopsPerS, double graphBuildS, long peakRssBytes,
-    SavedModelThroughput savedModel, double loadAverage, double stealFraction, String cpu) {
+    SavedModelThroughput savedModel, double loadAverage, double stealFraction, String cpu, int replicas,
+    long exchangedBytesPerStep) {
 
   /**
    * Inference through a SavedModel.
@@ -71,6 +75,8 @@ public record BenchResult(
     json.put("load_average", loadAverage);
     json.put("steal_fraction", stealFraction);
     json.put("cpu", cpu);
+    json.put("replicas", replicas);
+    json.put("exchanged_bytes_per_step", exchangedBytesPerStep);
     if (savedModel != null) {
       Map<String, Object> saved = new LinkedHashMap<>();
       saved.put("examples_per_s", savedModel.examplesPerS());
@@ -94,6 +100,10 @@ public record BenchResult(
         + " stolen)%n", config, forwardDtype, batch, mode, loadAverage, 100 * stealFraction));
     out.append("  cpu                ").append(cpu).append('\n');
     out.append(line("in-process", examplesPerS));
+    if (replicas > 1) {
+      out.append(String.format(Locale.ROOT, "  replicas           %8d (step time %.3f s, %.2f MB between devices per"
+          + " step)%n", replicas, batch / examplesPerS, exchangedBytesPerStep / 1e6));
+    }
     if (savedModel != null) {
       out.append(line("SavedModel", savedModel.examplesPerS()));
       out.append(String.format(Locale.ROOT, "  SavedModel load    %8.2f s, peak RSS %.1f MiB%n", savedModel.loadS(),

@@ -4,6 +4,7 @@ import dev.trm.datasets.Batch;
 import dev.trm.datasets.OutputDirectory;
 import dev.trm.model.TrmShape;
 import dev.trm.model.config.DType;
+import dev.trm.training.Replicas;
 import dev.trm.training.Sessions;
 import dev.trm.training.TrainStepGraph;
 import java.io.IOException;
@@ -42,12 +43,16 @@ public final class TrmBench {
 
   private static BenchResult train(BenchRequest r, Batch batch, double flopsPerExample, double peak,
       CpuTimes cpuAtStart, PrintWriter log) {
-    log.println("building the training step graph (batch " + r.batch() + ")");
+    log.println("building the training step graph (batch " + r.batch() + (r.replicas() > 1
+        ? " over " + r.replicas() + " virtual CPU devices" : "") + ")");
     PeakMemory.reset();
     long start = System.nanoTime();
     double examplesPerS;
     double buildS;
-    try (TrainStepGraph graph = TrainStepGraph.create(r.config(), r.dims(), r.batch())) {
+    long exchanged;
+    Replicas replicas = r.replicas() > 1 ? Replicas.virtualCpus(r.replicas()) : Replicas.single();
+    try (TrainStepGraph graph = TrainStepGraph.create(r.config(), r.dims(), r.batch(), 0, Long.MAX_VALUE, replicas,
+        Sessions.config())) {
       buildS = secondsSince(start);
       log.printf(Locale.ROOT, "built in %.2f s; %d warm-up and %d timed training steps%n", buildS, r.warmup(),
           r.runs());
@@ -59,12 +64,13 @@ public final class TrmBench {
         graph.step(batch, metadata -> log.print(StepProfile.of(metadata).toText(20)));
         log.flush(); // print() does not flush an auto-flushing PrintWriter
       }
+      exchanged = graph.crossDeviceBytesPerStep();
     }
     long rss = PeakMemory.peakRssBytes();
     double ceiling = ceiling(MatmulCeiling.trainStep(shape(r), r.batch()), r, log);
     return new BenchResult(r.config().getName(), dtype(r), r.batch(), "train", examplesPerS, flopsPerExample / 1e9,
         peak, ceiling, buildS, rss, null, loadAverage(),
-        CpuTimes.read().stealFractionSince(cpuAtStart), CpuModel.read().toString());
+        CpuTimes.read().stealFractionSince(cpuAtStart), CpuModel.read().toString(), r.replicas(), exchanged);
   }
 
   private static BenchResult infer(BenchRequest r, Batch batch, double flopsPerExample, double peak,
@@ -92,7 +98,7 @@ public final class TrmBench {
     double ceiling = ceiling(MatmulCeiling.inference(shape(r), r.batch(), shape(r).haltMaxSteps()), r, log);
     return new BenchResult(r.config().getName(), dtype(r), r.batch(), "infer", examplesPerS, flopsPerExample / 1e9,
         peak, ceiling, buildS, rss, saved, loadAverage(),
-        CpuTimes.read().stealFractionSince(cpuAtStart), CpuModel.read().toString());
+        CpuTimes.read().stealFractionSince(cpuAtStart), CpuModel.read().toString(), 1, 0);
   }
 
   /** The same inference through a SavedModel: {@code --saved-model}, or a fresh export to a temporary directory. */

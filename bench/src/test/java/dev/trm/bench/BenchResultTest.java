@@ -13,7 +13,7 @@ class BenchResultTest {
 
   private static final BenchResult TRAIN =
       new BenchResult("sudoku-mlp", "FLOAT32", 8, "train", 4.0, 42.7, 200.0, 170.8, 12.5, 3_000_000_000L, null, 0.4,
-          0.03, "Test CPU, 2 logical CPUs, AMX-BF16");
+          0.03, "Test CPU, 2 logical CPUs, AMX-BF16", 2, 1_000_000L);
 
   @Test
   void jsonIsOneObjectWithTheIssuesKeys() throws Exception {
@@ -36,13 +36,15 @@ class BenchResultTest {
     assertThat(json.get("fraction_of_ceiling").asDouble()).isWithin(1e-9).of(1.0);
     assertThat(json.get("steal_fraction").asDouble()).isEqualTo(0.03);
     assertThat(json.get("cpu").asText()).contains("AMX-BF16");
+    assertThat(json.get("replicas").asInt()).isEqualTo(2);
+    assertThat(json.get("exchanged_bytes_per_step").asLong()).isEqualTo(1_000_000L);
     assertThat(json.has("saved_model")).isFalse();
   }
 
   @Test
   void inferJsonNestsTheSavedModelRun() throws Exception {
     BenchResult infer = new BenchResult("sudoku-mlp", "BFLOAT16", 8, "infer", 0.5, 410.1, 200.0, 1000.0, 20.0, 1L,
-        new BenchResult.SavedModelThroughput(0.25, 3.0, 2L << 30), 0.2, 0, "cpu");
+        new BenchResult.SavedModelThroughput(0.25, 3.0, 2L << 30), 0.2, 0, "cpu", 1, 0);
     JsonNode saved = JSON.readTree(infer.toJson()).get("saved_model");
     assertThat(saved.get("examples_per_s").asDouble()).isEqualTo(0.25);
     assertThat(saved.get("gflops_per_s").asDouble()).isWithin(1e-9).of(102.525);

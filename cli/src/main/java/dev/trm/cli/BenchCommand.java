@@ -59,6 +59,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Override the config's arch.forward_dtype (the paper configs say BFLOAT16, the official default).")
   DType forwardDtype;
 
+  @Option(names = "--replicas", defaultValue = "1", paramLabel = "N",
+      description = "Train: replicate the step over N virtual CPU devices of this process (--batch is the global "
+          + "batch); reports the step time and the bytes exchanged between devices. Default: ${DEFAULT-VALUE}.")
+  int replicas;
+
   @Option(names = "--profile", description = "Also print where one step's time goes, op type by op type (stderr).")
   boolean profile;
 
@@ -82,7 +87,7 @@ public final class BenchCommand implements Callable<Integer> {
     ModelDims modelDims = dims != null ? BenchDims.parse(dims) : BenchDims.fromDataset(trmConfig, Path.of(""));
     int timedRuns = runs != null ? runs : benchMode == BenchRequest.Mode.TRAIN ? 5 : 3;
     BenchRequest request = new BenchRequest(trmConfig, modelDims, batch, benchMode, warmup, timedRuns, savedModel,
-        profile);
+        profile, replicas);
     BenchResult result = TrmBench.run(request, spec.commandLine().getErr());
     spec.commandLine().getOut().print(json ? result.toJson() + System.lineSeparator() : result.toText());
     spec.commandLine().getOut().flush();

@@ -5,15 +5,22 @@ import dev.trm.model.config.ConfigLoader;
 import dev.trm.model.config.TrmConfig;
 import dev.trm.training.Checkpoints;
 import dev.trm.training.Evaluator;
+import dev.trm.training.ClusterConfig;
+import dev.trm.training.Replicas;
 import dev.trm.training.RunDirectory;
 import dev.trm.training.RunPictures;
+import dev.trm.training.TaskServer;
+import dev.trm.training.TaskWatch;
 import dev.trm.training.Trainer;
 import dev.trm.training.TrainingState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code trm train}: train TRM from a config, evaluating and checkpointing as it goes; optionally export. */
@@ -42,6 +49,23 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Stop after N optimizer steps in all, N >= 1 (default: the config's epochs; with --resume, the "
           + "target of the run resumed).")
   Long steps;
+
+  @Option(names = "--replicas", paramLabel = "N", defaultValue = "1",
+      description = "Data-parallel over N devices of this process: N virtual CPU devices (--replica-device CPU, "
+          + "which tests the replication rather than speeding it up) or GPUs 0..N-1 (GPU, with the gpu profile). "
+          + "global_batch_size must divide by N.")
+  int replicas;
+
+  @Option(names = "--replica-device", paramLabel = "CPU|GPU", defaultValue = "CPU",
+      description = "The device type of --replicas (default: CPU).")
+  String replicaDevice;
+
+  @Option(names = "--cluster-timeout", paramLabel = "SECONDS", defaultValue = "90",
+      description = "On a cluster: how long a training step may wait for a task before the chief stops with an error "
+          + "naming the lost task (default: 90; joining the cluster and the first step get five times as long).")
+  int clusterTimeout;
+
+  @Mixin ClusterOptions cluster = new ClusterOptions();
 
   @Option(names = "--export", description = "Export the final checkpoint's EMA weights as a SavedModel into "
       + "<run>/export/.")
@@ -73,7 +97,7 @@ public final class TrainCommand implements Callable<Integer> {
     long maxSteps = steps != null ? steps : exactResume ? resumed.totalSteps() : 0;
     Trainer.Outcome outcome;
     try (GracefulStop stop = new GracefulStop(System.out)) {
-      outcome = new Trainer(new Trainer.Options(cfg, run, resumeFrom, maxSteps), System.out, stop).run();
+      outcome = new Trainer(new Trainer.Options(cfg, run, resumeFrom, maxSteps), replicas(), System.out, stop).run();
       if (outcome.stopped()) {
         System.out.printf("%n%s: stopped at step %d; %s%n", stop.signal(), outcome.steps(),
             outcome.lastCheckpoint() != null ? "wrote " + outcome.lastCheckpoint() : "no step was trained, nothing "
@@ -123,5 +147,38 @@ public final class TrainCommand implements Callable<Integer> {
           + "--config FILE");
     }
     return path;
+  }
+
+  /** The replicas of the run: the cluster's tasks (this process being the chief), local devices, or one. */
+  private Replicas replicas() {
+    ClusterConfig c = cluster.cluster();
+    if (c == null) {
+      return switch (replicaDevice.toUpperCase(Locale.ROOT)) {
+        case "CPU" -> replicas == 1 ? Replicas.single() : Replicas.virtualCpus(replicas);
+        case "GPU" -> Replicas.gpus(replicas);
+        default -> throw new IllegalArgumentException("--replica-device '" + replicaDevice + "' is neither CPU nor GPU");
+      };
+    }
+    if (!c.isChief()) {
+      throw new IllegalArgumentException("task " + c.taskName() + " is a worker: run `trm worker` there and "
+          + "`trm train` on the chief");
+    }
+    if (replicas != 1) {
+      throw new IllegalArgumentException("--replicas is for one process; on a cluster every task is one replica");
+    }
+    if (clusterTimeout <= 0) {
+      throw new IllegalArgumentException("--cluster-timeout must be positive, got " + clusterTimeout);
+    }
+    TaskServer server = TaskServer.start(c);
+    System.out.println("trm train: chief " + c.chief() + " of a cluster of " + (1 + c.workers().size())
+        + " tasks (workers " + String.join(", ", c.workers()) + "); session on " + server.target());
+    Replicas onCluster = c.replicas(Duration.ofSeconds(clusterTimeout));
+    TaskWatch.start(onCluster, Duration.ofSeconds(5), message -> {
+      // The step in flight cannot be cancelled from Java; checkpoints are written atomically, so ending here is safe.
+      System.out.flush();
+      System.err.println("trm train: error: " + message);
+      Runtime.getRuntime().halt(1);
+    });
+    return onCluster;
   }
 }

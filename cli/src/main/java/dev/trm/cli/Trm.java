@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       BuildDatasetCommand.class,
       TrainCommand.class,
+      WorkerCommand.class,
       EvaluateCommand.class,
       ExportCommand.class,
       ServeCommand.class,

@@ -1,5 +1,6 @@
 package dev.trm.model;
 
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -35,6 +36,15 @@ public final class BatchPlaceholders {
     puzzleIds = tf.withName("puzzle_identifiers").placeholder(TInt32.class, Placeholder.shape(Shape.of(batchSize)));
   }
 
+  private BatchPlaceholders(BatchPlaceholders original, Graph copy) {
+    this.batchSize = original.batchSize;
+    this.seqLen = original.seqLen;
+    this.labeled = original.labeled;
+    this.inputs = new Placeholder<>(copy.operationOrThrow(original.inputs.op().name()));
+    this.labels = copy.operationOrThrow(original.labels.op().name()).output(0);
+    this.puzzleIds = new Placeholder<>(copy.operationOrThrow(original.puzzleIds.op().name()));
+  }
+
   /** Placeholders for batches of exactly {@code batchSize} rows of {@code seqLen} tokens, with their labels. */
   public static BatchPlaceholders create(Ops tf, int batchSize, int seqLen) {
     if (batchSize <= 0) {
@@ -49,6 +59,14 @@ public final class BatchPlaceholders {
    */
   public static BatchPlaceholders unlabeled(Ops tf, int seqLen) {
     return new BatchPlaceholders(tf, ANY, seqLen, false);
+  }
+
+  /**
+   * The same placeholders in {@code copy}, a copy of the graph this set was created in (an imported, rewritten
+   * {@code GraphDef}), found by their op names.
+   */
+  public BatchPlaceholders in(Graph copy) {
+    return new BatchPlaceholders(this, copy);
   }
 
   /** The batch as the examples an ACT step takes into its halted slots. */

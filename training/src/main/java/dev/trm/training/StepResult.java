@@ -21,6 +21,23 @@ import java.util.Map;
  */
 public record StepResult(long step, double lr, double lmLoss, double qHaltLoss, double count, double accuracy,
     double exactAccuracy, double qHaltAccuracy, double steps, double gradNorm, int haltedSlots) {
+  /** Names of the values a training step fetches (ops under the training graph's {@code step/} scope). */
+  static final String LM_LOSS = "lm_loss";
+  static final String Q_HALT_LOSS = "q_halt_loss";
+  static final String COUNT = "count";
+  static final String ACCURACY = "accuracy";
+  static final String EXACT_ACCURACY = "exact_accuracy";
+  static final String Q_HALT_ACCURACY = "q_halt_accuracy";
+  static final String STEPS = "steps";
+  static final String GRAD_NORM = "grad_norm";
+  static final String HALTED_SLOTS = "halted_slots";
+
+  /** The result of step {@code step} at rate {@code lr} from the fetched values, by the names above. */
+  static StepResult of(long step, double lr, Map<String, Double> fetched) {
+    return new StepResult(step, lr, fetched.get(LM_LOSS), fetched.get(Q_HALT_LOSS), fetched.get(COUNT),
+        fetched.get(ACCURACY), fetched.get(EXACT_ACCURACY), fetched.get(Q_HALT_ACCURACY), fetched.get(STEPS),
+        fetched.get(GRAD_NORM), fetched.get(HALTED_SLOTS).intValue());
+  }
 
   /** Whether the losses and the gradient norm are all finite. */
   public boolean finite() {

@@ -46,20 +46,23 @@ public final class Trainer {
       long steps, double trainSeconds, boolean stopped) {}
 
   private final Options options;
+  private final Replicas replicas;
   private final PrintStream out;
   private final BooleanSupplier stopRequested;
 
   /** A trainer that runs until its step target or budget. */
   public Trainer(Options options, PrintStream out) {
-    this(options, out, () -> false);
+    this(options, Replicas.single(), out, () -> false);
   }
 
   /**
-   * A trainer that also stops early, after the step in progress, once {@code stopRequested} answers true (Ctrl-C),
-   * writing a checkpoint to resume from.
+   * A run whose steps are data-parallel over {@code replicas} (this process writes every output), which also stops
+   * early, after the step in progress, once {@code stopRequested} answers true (Ctrl-C), writing a checkpoint to
+   * resume from.
    */
-  public Trainer(Options options, PrintStream out, BooleanSupplier stopRequested) {
+  public Trainer(Options options, Replicas replicas, PrintStream out, BooleanSupplier stopRequested) {
     this.options = options;
+    this.replicas = replicas;
     this.out = out;
     this.stopRequested = stopRequested;
   }
@@ -96,7 +99,8 @@ public final class Trainer {
         config.getName(), train.numGroups(), test.numExamples(), batch, totalSteps, evalEvery,
         Double.isInfinite(budget) ? "" : String.format(", at most %.0f s of training", budget));
     long buildStart = System.nanoTime();
-    try (TrainStepGraph graph = TrainStepGraph.create(config, dims, batch, config.getEval().getBatchSize(), totalSteps)) {
+    try (TrainStepGraph graph = TrainStepGraph.create(config, dims, batch, config.getEval().getBatchSize(), totalSteps,
+        replicas, Sessions.config())) {
       double trainSeconds = 0;
       if (options.resume() != null) {
         trainSeconds = resume(graph, sampler, Checkpoints.latest(options.resume(), out::println));
@@ -122,7 +126,10 @@ public final class Trainer {
       out.println("starting from the weights of " + checkpoint);
       return 0;
     }
-    graph.restore(bundle, state.step(), state.explorationRng());
+    if (!graph.restore(bundle, state.step(), state.explorationRng())) {
+      out.println("the checkpoint's ACT carries are for another number of replicas: every slot restarts from the "
+          + "next batch");
+    }
     sampler.restore(state.sampler());
     out.println("resumed from " + checkpoint + " at step " + state.step());
     return state.trainSeconds();
