@@ -43,7 +43,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   int steps;
 
   @Option(names = "--plot", paramLabel = "FILE.png", description = "Where the accuracy-per-step chart goes, with an "
-      + "SVG beside it (default: accuracy_per_step.png in the --out directory).")
+      + "SVG beside it (default: accuracy_per_step.png in --out, else in the checkpoint's run directory).")
   Path plot;
 
   @Override
@@ -63,10 +63,20 @@ public final class EvaluateCommand implements Callable<Integer> {
         System.out);
     System.out.println("checkpoint " + dir + " (" + (rawWeights ? "raw" : "EMA") + " weights):");
     EvaluationReport.print(metrics, System.out);
-    Path chart = plot != null ? plot : outDir.resolve(RunPictures.STEP_ACCURACY);
+    Path chart = plot != null ? plot : out != null ? out.resolve(RunPictures.STEP_ACCURACY) : defaultChart(dir);
     StepAccuracyChart.write(StepAccuracy.from(metrics), Checkpoints.readConfig(dir).getArch().getHaltMaxSteps(),
         chart);
     System.out.println("accuracy per ACT step: " + chart + " (and " + ChartFiles.svgOf(chart).getFileName() + ")");
     return 0;
+  }
+
+  /**
+   * The run directory's chart when the checkpoint is {@code <run>/checkpoints/step_<N>} (a checkpoint directory holds
+   * exactly what its manifest lists, so nothing is added to it), else one in the working directory.
+   */
+  private static Path defaultChart(Path checkpoint) {
+    Path parent = checkpoint.toAbsolutePath().normalize().getParent();
+    boolean inRun = parent != null && parent.getFileName().toString().equals("checkpoints");
+    return (inRun ? parent.getParent() : Path.of("")).resolve(RunPictures.STEP_ACCURACY);
   }
 }

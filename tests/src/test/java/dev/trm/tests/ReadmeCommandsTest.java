@@ -55,7 +55,14 @@ class ReadmeCommandsTest {
       "bin/trm import-torch", "needs an official PyTorch checkpoint (step_65100.pt), which the repository does not "
           + "hold; ServingCommandsTest imports a hand-made one",
       "bin/trm bench", "a paper-sized model (hidden 512) takes minutes on 2 cores; BenchCommandTest runs the CPU "
-          + "config's bench");
+          + "config's bench",
+      "PYTHONPATH=stubs python3", "needs Python stubs generated from the serving module's .proto files; "
+          + "GrpcServerTest's Python client makes the same Predict call on a served export",
+      "bin/trm train --config configs/sudoku-att.pbtxt --replicas 2 --replica-device GPU", "needs two GPUs",
+      "export", "sets the shell variable of the cluster lines that follow",
+      "TF_CONFIG=\"{$CLUSTER,", "a cluster's servers run until killed; ClusterTrainingTest (slow) starts two "
+          + "`trm worker` processes and the chief's `trm train` the same way",
+      "bin/trm worker", "a server that runs until killed; ClusterTrainingTest (slow) starts it");
 
   /** What a run command must print (stdout), by its first words. */
   private static final Map<String, String> EXPECTED = Map.of(
@@ -65,11 +72,13 @@ class ReadmeCommandsTest {
       "bin/trm export", "exported EMA weights to",
       "bin/trm serve", "",
       "curl", "",
-      "bin/trm predict", "wrote ");
+      "bin/trm predict", "wrote ",
+      "bin/trm show", "ACT steps drawn",
+      "bin/trm plot", "learning curves of ");
 
   private static final Set<String> PATH_FLAGS = Set.of("--input", "--out", "--config", "--run-dir", "--resume",
-      "--checkpoint", "--base", "--model", "--model_base_path", "--data", "--checkpoint-out", "--test-input");
-  private static final Set<String> OUTPUT_FLAGS = Set.of("--out", "--run-dir", "--base", "--checkpoint-out");
+      "--checkpoint", "--base", "--model", "--model_base_path", "--data", "--checkpoint-out", "--test-input", "--plot");
+  private static final Set<String> OUTPUT_FLAGS = Set.of("--out", "--run-dir", "--base", "--checkpoint-out", "--plot");
   private static final Map<String, Integer> CAPS = Map.of("--train", 24, "--test", 24, "--subsample", 20, "--aug", 1);
 
   private static final int PORT = freePort();
@@ -139,7 +148,8 @@ class ReadmeCommandsTest {
           args.add(replaced);
         }
       } else {
-        args.add(arg);
+        // a run directory given as an argument (trm plot RUN...)
+        args.add(arg.startsWith("runs/") ? path(arg) : arg);
       }
     }
     if (args.subList(0, 2).equals(List.of("build-dataset", "sudoku")) && args.contains("--input")
@@ -157,7 +167,7 @@ class ReadmeCommandsTest {
     for (int i = 0; i + 1 < words.size(); i++) {
       if (OUTPUT_FLAGS.contains(words.get(i))) {
         // A directory's pattern (models/) matches a path only when it is marked as a directory.
-        String path = words.get(i + 1) + (words.get(i).equals("--out") ? "" : "/");
+        String path = words.get(i + 1) + (Set.of("--out", "--plot").contains(words.get(i)) ? "" : "/");
         Process git = new ProcessBuilder("git", "check-ignore", "-q", "--no-index", path)
             .directory(TinyConfig.REPO.toFile()).redirectErrorStream(true).start();
         git.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
