@@ -171,6 +171,19 @@ class GrpcServerTest {
   }
 
   @Test
+  void grpcCallsAreCountedInTheServersMetrics() throws IOException {
+    predictions.predict(request(ModelSpec.newBuilder().setName("trm"), 0, 1).build());
+    assertThrows(StatusRuntimeException.class,
+        () -> predictions.predict(request(ModelSpec.newBuilder().setName("no-such-model"), 0, 1).build()));
+    java.io.StringWriter text = new java.io.StringWriter();
+    server.metrics().write(text, Map.of());
+    assertThat(text.toString()).contains(":tensorflow:serving:request_count{model_name=\"no-such-model\","
+        + "status=\"NOT_FOUND\"} 1");
+    assertThat(text.toString()).containsMatch(
+        ":tensorflow:serving:request_latency_count\\{model_name=\"trm\",API=\"Predict\",entrypoint=\"GRPC\"} [1-9]");
+  }
+
+  @Test
   void tensorContentLabelsSignatureAndOutputFilter() {
     PredictRequest.Builder req = request(ModelSpec.newBuilder().setName("trm").setVersionLabel("stable")
         .setSignatureName("fixed_steps"), 1, 3);

@@ -23,14 +23,16 @@ import org.tensorflow.proto.error.Code;
  */
 final class GrpcModelService extends ModelServiceGrpc.ModelServiceImplBase {
   private final Predictor predictor;
+  private final GrpcAnswers answers;
 
   GrpcModelService(Predictor predictor) {
     this.predictor = predictor;
+    this.answers = new GrpcAnswers(predictor.metrics());
   }
 
   @Override
   public void getModelStatus(GetModelStatusRequest request, StreamObserver<GetModelStatusResponse> observer) {
-    GrpcAnswers.answer("GetModelStatus", observer, () -> {
+    answers.answer("GetModelStatus", request.getModelSpec().getName(), observer, () -> {
       ModelSpec spec = request.getModelSpec();
       GrpcPredictCall.checkSpec(spec, request.hasModelSpec());
       String label = GrpcPredictCall.label(spec);
@@ -51,7 +53,7 @@ final class GrpcModelService extends ModelServiceGrpc.ModelServiceImplBase {
 
   @Override
   public void handleReloadConfigRequest(ReloadConfigRequest request, StreamObserver<ReloadConfigResponse> observer) {
-    GrpcAnswers.answer("HandleReloadConfigRequest", observer, () -> {
+    answers.answer("HandleReloadConfigRequest", "", observer, () -> {
       List<ModelConfig> models;
       try {
         models = ServingConfigs.checkModels(request.getConfig().getModelConfigList().getConfigList(),

@@ -26,17 +26,19 @@ final class GrpcPredictionService extends PredictionServiceGrpc.PredictionServic
   private static final String SIGNATURE_DEF = "signature_def";
 
   private final Predictor predictor;
+  private final GrpcAnswers answers;
   private final long maxElements;
 
   /** Input tensors of more than {@code maxElements} elements are refused. */
   GrpcPredictionService(Predictor predictor, long maxElements) {
     this.predictor = predictor;
+    this.answers = new GrpcAnswers(predictor.metrics());
     this.maxElements = maxElements;
   }
 
   @Override
   public void predict(PredictRequest request, StreamObserver<PredictResponse> observer) {
-    GrpcAnswers.answer("Predict", observer, () -> {
+    answers.answer("Predict", request.getModelSpec().getName(), observer, () -> {
       ModelSpec spec = request.getModelSpec();
       GrpcPredictCall.checkSpec(spec, request.hasModelSpec());
       Predictor.Prediction<GrpcPredictCall> p = predictor.predict(spec.getName(), GrpcPredictCall.version(spec),
@@ -47,7 +49,7 @@ final class GrpcPredictionService extends PredictionServiceGrpc.PredictionServic
 
   @Override
   public void getModelMetadata(GetModelMetadataRequest request, StreamObserver<GetModelMetadataResponse> observer) {
-    GrpcAnswers.answer("GetModelMetadata", observer, () -> {
+    answers.answer("GetModelMetadata", request.getModelSpec().getName(), observer, () -> {
       ModelSpec spec = request.getModelSpec();
       GrpcPredictCall.checkSpec(spec, request.hasModelSpec());
       if (request.getMetadataFieldCount() == 0) {
@@ -74,21 +76,21 @@ final class GrpcPredictionService extends PredictionServiceGrpc.PredictionServic
 
   @Override
   public void classify(ClassificationRequest request, StreamObserver<ClassificationResponse> observer) {
-    GrpcAnswers.answer("Classify", observer, () -> {
+    answers.answer("Classify", request.getModelSpec().getName(), observer, () -> {
       throw unimplemented("Classify", "classify");
     });
   }
 
   @Override
   public void regress(RegressionRequest request, StreamObserver<RegressionResponse> observer) {
-    GrpcAnswers.answer("Regress", observer, () -> {
+    answers.answer("Regress", request.getModelSpec().getName(), observer, () -> {
       throw unimplemented("Regress", "regress");
     });
   }
 
   @Override
   public void multiInference(MultiInferenceRequest request, StreamObserver<MultiInferenceResponse> observer) {
-    GrpcAnswers.answer("MultiInference", observer, () -> {
+    answers.answer("MultiInference", "", observer, () -> {
       throw unimplemented("MultiInference", "classify or tensorflow/serving/regress");
     });
   }

@@ -47,6 +47,11 @@ public final class Predictor {
     return manager;
   }
 
+  /** Where both APIs count their requests. */
+  ServingMetrics metrics() {
+    return metrics;
+  }
+
   /**
    * Runs a request on model {@code name}: {@code version} or {@code label} (at most one non-null) pick the version,
    * else the newest; {@code decode} turns the request into a call against that version's signatures.
