@@ -8,7 +8,7 @@ import dev.trm.model.ParamValues;
 import dev.trm.model.TrmModel;
 import dev.trm.model.TrmParams;
 import dev.trm.model.TrmShape;
-import dev.trm.model.WeightNames;
+import dev.trm.model.ModelTensors;
 import dev.trm.model.WeightTensor;
 import dev.trm.model.config.ArchConfig;
 import java.util.ArrayList;
@@ -69,7 +69,7 @@ public final class ServingGraph implements AutoCloseable {
    */
   public static ServingGraph build(ArchConfig arch, ModelDims dims, Map<String, WeightTensor> weights,
       ConfigProto config) {
-    List<ParamSpec> specs = WeightNames.specs(arch, dims);
+    List<ParamSpec> specs = ModelTensors.specs(arch, dims);
     ParamValues.check("serving weights", specs, weights);
     Graph graph = new Graph();
     try {
@@ -127,8 +127,8 @@ public final class ServingGraph implements AutoCloseable {
     Operand<TFloat32> x = model.inputEmbeddings(params, in.checkedInputs(),
         model.puzzleRows(params, in.checkedPuzzleIds()));
     Operand<TInt32> stateShape = tf.shape(x);
-    Operand<TFloat32> y0 = scope.broadcastTo(params.get(WeightNames.H_INIT), stateShape);
-    Operand<TFloat32> z0 = scope.broadcastTo(params.get(WeightNames.L_INIT), stateShape);
+    Operand<TFloat32> y0 = scope.broadcastTo(params.get(ModelTensors.H_INIT), stateShape);
+    Operand<TFloat32> z0 = scope.broadcastTo(params.get(ModelTensors.L_INIT), stateShape);
     HaltingLoop.Stopped r = HaltingLoop.build(graph, arch, dims, params, x, y0, z0, maxSteps, adaptive,
         key + "_loop");
     Operand<TFloat32> logits = scope.ensureShape(model.lmLogits(params, r.y()), Shape.of(-1, s.seqLen(), s.vocab()));

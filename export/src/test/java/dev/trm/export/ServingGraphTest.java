@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.trm.serving.HostTensor;
 import dev.trm.model.ModelDims;
-import dev.trm.model.WeightNames;
+import dev.trm.model.ModelTensors;
 import dev.trm.model.WeightTensor;
 import dev.trm.model.config.ArchConfig;
 import dev.trm.training.Sessions;
@@ -164,8 +164,8 @@ class ServingGraphTest {
   @Test
   void weightsThatDoNotFitAreNamed() {
     Map<String, WeightTensor> bad = new LinkedHashMap<>(weights);
-    bad.remove(WeightNames.LM_HEAD);
-    bad.put(WeightNames.Q_HEAD_BIAS, new WeightTensor(new long[] {3}, new float[3]));
+    bad.remove(ModelTensors.LM_HEAD);
+    bad.put(ModelTensors.Q_HEAD_BIAS, new WeightTensor(new long[] {3}, new float[3]));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ServingGraph.build(ARCH, DIMS, bad, Sessions.config()));
     assertThat(e).hasMessageThat().contains("missing tensor 'lm_head.weight'");

@@ -2,7 +2,7 @@ package dev.trm.export;
 
 import dev.trm.model.ModelDims;
 import dev.trm.model.ParamSpec;
-import dev.trm.model.WeightNames;
+import dev.trm.model.ModelTensors;
 import dev.trm.model.WeightTensor;
 import dev.trm.model.config.ArchConfig;
 import dev.trm.model.config.ConfigLoader;
@@ -43,10 +43,10 @@ public final class TinyModel {
   public static Map<String, WeightTensor> randomWeights(ArchConfig arch, ModelDims dims, long seed) {
     Random random = new Random(seed);
     Map<String, WeightTensor> out = new LinkedHashMap<>();
-    for (ParamSpec spec : WeightNames.specs(arch, dims)) {
+    for (ParamSpec spec : ModelTensors.specs(arch, dims)) {
       float[] data = new float[(int) spec.numElements()];
       double scale = spec.shape().length == 2 ? 1 / Math.sqrt(spec.shape()[1]) : 1;
-      if (spec.name().equals(WeightNames.Q_HEAD_WEIGHT)) {
+      if (spec.name().equals(ModelTensors.Q_HEAD_WEIGHT)) {
         scale = 2;
       }
       for (int i = 0; i < data.length; i++) {

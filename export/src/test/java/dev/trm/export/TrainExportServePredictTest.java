@@ -172,7 +172,7 @@ class TrainExportServePredictTest {
     }
     // The comparison tells EMA from raw weights: they differ after training.
     Map<String, WeightTensor> raw = Checkpoints.readWeights(trained.lastCheckpoint(), false);
-    assertThat(raw.get(dev.trm.model.WeightNames.LM_HEAD)).isNotEqualTo(ema.get(dev.trm.model.WeightNames.LM_HEAD));
+    assertThat(raw.get(dev.trm.model.ModelTensors.LM_HEAD)).isNotEqualTo(ema.get(dev.trm.model.ModelTensors.LM_HEAD));
   }
 
   @Test

@@ -91,8 +91,8 @@ public final class ActStep {
     Operand<TBool> resetRows = tf.reshape(reset, tf.constant(new int[] {-1, 1}));
     Operand<TBool> resetStates = tf.reshape(reset, tf.constant(new int[] {-1, 1, 1}));
     Carry current = new Carry(
-        tf.select(resetStates, p.get(WeightNames.H_INIT), carry.y()),
-        tf.select(resetStates, p.get(WeightNames.L_INIT), carry.z()),
+        tf.select(resetStates, p.get(ModelTensors.H_INIT), carry.y()),
+        tf.select(resetStates, p.get(ModelTensors.L_INIT), carry.z()),
         tf.select(reset, tf.zerosLike(carry.steps()), carry.steps()),
         reset,
         tf.select(resetRows, examples.inputs(), carry.inputs()),
@@ -116,7 +116,7 @@ public final class ActStep {
 
   private void checkInputs(TrmParams p, Carry carry, NewExamples examples) {
     TrmShape s = model.shape();
-    p.check(WeightNames.specs(s));
+    p.check(ModelTensors.specs(s));
     Shapes.require("carry.y", carry.y(), -1, s.totalLen(), s.hidden());
     Shapes.require("carry.z", carry.z(), -1, s.totalLen(), s.hidden());
     Shapes.require("carry.steps", carry.steps(), -1);

@@ -35,16 +35,16 @@ public final class ReasoningNet {
     float eps = shape.rmsNormEps();
     if (shape.mlpT()) {
       Operand<TFloat32> seq = tf.reshape(h, tf.constant(new int[] {-1, shape.totalLen(), shape.hidden()}));
-      seq = TokenMixer.apply(tf, precision, seq, p.get(WeightNames.layer(layer, "mlp_t.gate_up_proj.weight")),
-          p.get(WeightNames.layer(layer, "mlp_t.down_proj.weight")), shape.tokenInter(), eps);
+      seq = TokenMixer.apply(tf, precision, seq, p.get(ModelTensors.layer(layer, "mlp_t.gate_up_proj.weight")),
+          p.get(ModelTensors.layer(layer, "mlp_t.down_proj.weight")), shape.tokenInter(), eps);
       h = tf.reshape(seq, tf.constant(new int[] {-1, shape.hidden()}));
     } else {
-      Operand<TFloat32> attended = attention.apply(h, p.get(WeightNames.layer(layer, "self_attn.qkv_proj.weight")),
-          p.get(WeightNames.layer(layer, "self_attn.o_proj.weight")));
+      Operand<TFloat32> attended = attention.apply(h, p.get(ModelTensors.layer(layer, "self_attn.qkv_proj.weight")),
+          p.get(ModelTensors.layer(layer, "self_attn.o_proj.weight")));
       h = RmsNorm.apply(tf, tf.math.add(h, attended), -1, eps);
     }
-    Operand<TFloat32> mlp = SwiGlu.apply(tf, precision, h, p.get(WeightNames.layer(layer, "mlp.gate_up_proj.weight")),
-        p.get(WeightNames.layer(layer, "mlp.down_proj.weight")), shape.channelInter());
+    Operand<TFloat32> mlp = SwiGlu.apply(tf, precision, h, p.get(ModelTensors.layer(layer, "mlp.gate_up_proj.weight")),
+        p.get(ModelTensors.layer(layer, "mlp.down_proj.weight")), shape.channelInter());
     return RmsNorm.apply(tf, tf.math.add(h, mlp), -1, eps);
   }
 }

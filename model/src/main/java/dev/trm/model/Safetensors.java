@@ -52,7 +52,7 @@ public final class Safetensors {
         if (e.getKey().equals("__metadata__")) {
           continue;
         }
-        String name = WeightNames.canonical(e.getKey());
+        String name = ModelTensors.canonical(e.getKey());
         if (out.containsKey(name)) {
           throw bad(file, "tensor '" + name + "' appears twice (with and without the official prefix)");
         }

@@ -62,7 +62,7 @@ public final class TrmModel {
       return tf.zeros(tf.concat(List.of(tf.shape(puzzleIds), tf.constant(new int[] {0})), tf.constant(0)),
           TFloat32.class);
     }
-    return tf.gather(p.get(WeightNames.PUZZLE_EMB), puzzleIds, tf.constant(0));
+    return tf.gather(p.get(ModelTensors.PUZZLE_EMB), puzzleIds, tf.constant(0));
   }
 
   /**
@@ -70,7 +70,7 @@ public final class TrmModel {
    * positions if configured, all times sqrt(D).
    */
   public Operand<TFloat32> inputEmbeddings(TrmParams p, Operand<TInt32> inputs, Operand<TFloat32> puzzleRows) {
-    Operand<TFloat32> emb = tf.gather(p.get(WeightNames.EMBED_TOKENS), inputs, tf.constant(0)); // [B, S, D]
+    Operand<TFloat32> emb = tf.gather(p.get(ModelTensors.EMBED_TOKENS), inputs, tf.constant(0)); // [B, S, D]
     if (shape.hasPuzzleEmbedding()) {
       int pad = shape.puzzleEmbLen() * shape.hidden() - shape.puzzleEmbNdim();
       Operand<TFloat32> prefix = pad == 0 ? puzzleRows
@@ -79,7 +79,7 @@ public final class TrmModel {
       emb = tf.concat(List.of(prefix, emb), tf.constant(1));
     }
     if (shape.pos() == PosEncoding.LEARNED) {
-      emb = tf.math.mul(tf.constant(0.707106781f), tf.math.add(emb, p.get(WeightNames.EMBED_POS)));
+      emb = tf.math.mul(tf.constant(0.707106781f), tf.math.add(emb, p.get(ModelTensors.EMBED_POS)));
     }
     return tf.math.mul(emb, tf.constant((float) Math.sqrt(shape.hidden())));
   }
@@ -89,7 +89,7 @@ public final class TrmModel {
     Operand<TFloat32> grid = tf.slice(y, tf.constant(new int[] {0, shape.puzzleEmbLen(), 0}),
         tf.constant(new int[] {-1, -1, -1}));
     Operand<TFloat32> logits = precision.linear(tf.reshape(grid, tf.constant(new int[] {-1, shape.hidden()})),
-        p.get(WeightNames.LM_HEAD));
+        p.get(ModelTensors.LM_HEAD));
     return tf.reshape(logits, tf.constant(new int[] {-1, shape.seqLen(), shape.vocab()}));
   }
 
@@ -106,8 +106,8 @@ public final class TrmModel {
     Operand<TFloat32> first = tf.reshape(
         tf.slice(y, tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {-1, 1, -1})),
         tf.constant(new int[] {-1, shape.hidden()}));
-    Operand<TFloat32> q = tf.math.add(tf.linalg.matMul(first, p.get(WeightNames.Q_HEAD_WEIGHT),
-        MatMul.transposeB(true)), p.get(WeightNames.Q_HEAD_BIAS)); // [B, 2]
+    Operand<TFloat32> q = tf.math.add(tf.linalg.matMul(first, p.get(ModelTensors.Q_HEAD_WEIGHT),
+        MatMul.transposeB(true)), p.get(ModelTensors.Q_HEAD_BIAS)); // [B, 2]
     return new HaltingLogits(column(q, 0), column(q, 1));
   }
 

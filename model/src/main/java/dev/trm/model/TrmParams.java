@@ -45,7 +45,7 @@ public final class TrmParams {
    * deterministically from {@code seed} (stateless truncated normal, one stream per tensor).
    */
   public static TrmParams createVariables(Ops tf, ArchConfig arch, ModelDims dims, long seed) {
-    List<ParamSpec> specs = WeightNames.specs(arch, dims);
+    List<ParamSpec> specs = ModelTensors.specs(arch, dims);
     Ops init = tf.withInitScope();
     Map<String, Operand<TFloat32>> reads = new LinkedHashMap<>();
     Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();

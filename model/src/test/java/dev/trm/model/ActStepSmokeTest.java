@@ -54,8 +54,8 @@ class ActStepSmokeTest {
               tf.constant(new int[] {2, 2})))))
           .hasMessageThat().isEqualTo("exploration.uniform has shape [1, 2], expected [?]");
       java.util.Map<String, Operand<TFloat32>> partial = new java.util.LinkedHashMap<>(params.reads());
-      partial.remove(WeightNames.LM_HEAD);
-      partial.put(WeightNames.H_INIT, tf.constant(new float[3]));
+      partial.remove(ModelTensors.LM_HEAD);
+      partial.put(ModelTensors.H_INIT, tf.constant(new float[3]));
       assertThat(assertThrows(IllegalArgumentException.class,
           () -> step.eval(TrmParams.of(partial), carry, batch)))
           .hasMessageThat().isEqualTo("model parameters do not fit the config:\n  tensor 'H_init' has shape [3], "

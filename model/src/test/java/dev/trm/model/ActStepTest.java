@@ -46,7 +46,7 @@ class ActStepTest {
     Ops tf = Ops.create(graph);
     TrmModel model = new TrmModel(tf, ARCH, DIMS);
     shape = model.shape();
-    fed = new FedParams(tf, WeightNames.specs(shape));
+    fed = new FedParams(tf, ModelTensors.specs(shape));
     weights = FedParams.random(fed.specs, 1);
     int l = shape.totalLen(), d = shape.hidden(), s = shape.seqLen();
     carry = new ActStep.Carry(floats(tf, B, l, d), floats(tf, B, l, d), ints(tf, B), bools(tf), ints(tf, B, s),
@@ -72,8 +72,8 @@ class ActStepTest {
 
   private static Result run(Case c, List<Operand<?>> fetches) {
     Map<String, WeightTensor> w = new java.util.LinkedHashMap<>(weights);
-    w.put(WeightNames.Q_HEAD_WEIGHT, new WeightTensor(new long[] {2, shape.hidden()}, new float[2 * shape.hidden()]));
-    w.put(WeightNames.Q_HEAD_BIAS, new WeightTensor(new long[] {2}, c.qHead()));
+    w.put(ModelTensors.Q_HEAD_WEIGHT, new WeightTensor(new long[] {2, shape.hidden()}, new float[2 * shape.hidden()]));
+    w.put(ModelTensors.Q_HEAD_BIAS, new WeightTensor(new long[] {2}, c.qHead()));
     int l = shape.totalLen(), d = shape.hidden(), s = shape.seqLen();
     try (FedParams.Feeds feeds = fed.feed(session, w)) {
       feeds.feed(carry.y(), Tensors.of(carriedState(5), B, l, d))
@@ -111,8 +111,8 @@ class ActStepTest {
       float[] zL = Tensors.floats(r.get(1));
       float[] carriedH = carriedState(5);
       float[] carriedL = carriedState(6);
-      float[] hInit = weights.get(WeightNames.H_INIT).data();
-      float[] lInit = weights.get(WeightNames.L_INIT).data();
+      float[] hInit = weights.get(ModelTensors.H_INIT).data();
+      float[] lInit = weights.get(ModelTensors.L_INIT).data();
       for (int b = 0; b < B; b++) {
         for (int pos = 0; pos < l; pos++) {
           int at = (b * l + pos) * d;

@@ -27,7 +27,7 @@ class Bf16Test extends SharedGraphTest {
   private static void compare(ArchConfig fp32) {
     ArchConfig bf16 = fp32.toBuilder().setForwardDtype(DType.BFLOAT16).build();
     ModelDims dims = TinyConfigs.TINY_DIMS;
-    FedParams fed = new FedParams(tf, WeightNames.specs(fp32, dims));
+    FedParams fed = new FedParams(tf, ModelTensors.specs(fp32, dims));
     Map<String, WeightTensor> values = FedParams.random(fed.specs, 31);
     float[][] logits = new float[2][];
     float[][] grads = new float[2][];
@@ -38,7 +38,7 @@ class Bf16Test extends SharedGraphTest {
           new ActStep.NewExamples(tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {2, 3, 4, 1, 2, 3}}),
               tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {2, 3, 4, 1, 2, 3}}), tf.constant(new int[] {0, 1})));
       Operand<TFloat32> loss = Losses.act(tf, archs[i], out).total();
-      Operand<?> grad = tf.gradients(loss, List.of(fed.placeholders.get(WeightNames.LM_HEAD))).iterator().next();
+      Operand<?> grad = tf.gradients(loss, List.of(fed.placeholders.get(ModelTensors.LM_HEAD))).iterator().next();
       try (FedParams.Feeds feeds = fed.feed(session, values)) {
         try (Result r = feeds.runner.fetch(out.logits()).fetch(grad).run()) {
           logits[i] = Tensors.floats(r.get(0));

@@ -40,7 +40,7 @@ class GradientCheckTest extends SharedGraphTest {
 
   private static void check(ArchConfig arch, long seed) {
     TrmModel model = new TrmModel(tf, arch, DIMS);
-    FedParams fed = new FedParams(tf, WeightNames.specs(model.shape()));
+    FedParams fed = new FedParams(tf, ModelTensors.specs(model.shape()));
     ActStep.Carry carry = ActStep.initialCarry(tf, model.shape(), 2);
     ActStep.NewExamples batch = new ActStep.NewExamples(tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {0, 3, 4, 1, 2, 3}}),
         tf.constant(new int[][] {{1, 2, 3, 4, 1, 2}, {2, 3, 4, 1, 2, -100}}), tf.constant(new int[] {1, 2}));

@@ -71,7 +71,7 @@ class StopGradientTest extends SharedGraphTest {
     wrt.add(full.puzzleRows());
     List<Operand<?>> fullGrads = toList(tf.gradients(fullLoss, wrt));
     List<Operand<?>> splitGrads = toList(tf.gradients(splitLoss, wrt));
-    for (Operand<?> cut : List.of(p.variables().get(WeightNames.H_INIT), p.variables().get(WeightNames.L_INIT), zH,
+    for (Operand<?> cut : List.of(p.variables().get(ModelTensors.H_INIT), p.variables().get(ModelTensors.L_INIT), zH,
         zL)) {
       assertNoGradient(fullLoss, cut);
     }

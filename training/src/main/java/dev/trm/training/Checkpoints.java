@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.TextFormat;
 import dev.trm.model.ModelDims;
 import dev.trm.model.ParamSpec;
-import dev.trm.model.WeightNames;
+import dev.trm.model.ModelTensors;
 import dev.trm.model.WeightTensor;
 import dev.trm.model.config.ConfigLoader;
 import dev.trm.model.config.TrmConfig;
@@ -165,7 +165,7 @@ public final class Checkpoints {
     if (ema && !readState(checkpointDir).ema()) {
       throw new CheckpointException("checkpoint " + checkpointDir + " has no EMA weights (trained with ema_rate 0)");
     }
-    List<ParamSpec> specs = WeightNames.specs(config.getArch(), dims);
+    List<ParamSpec> specs = ModelTensors.specs(config.getArch(), dims);
     List<String> keys = new ArrayList<>();
     for (ParamSpec s : specs) {
       keys.add(ema && s.kind() == ParamSpec.Kind.TRAINABLE ? EMA_PREFIX + s.name() : s.name());
@@ -182,14 +182,14 @@ public final class Checkpoints {
    * Writes a weights-only checkpoint (e.g. imported PyTorch weights) that {@code trm train --resume} fine-tunes
    * from: the tensors under their official names, and the same values as EMA shadows of the trained ones.
    *
-   * @param weights every tensor of {@code WeightNames.specs(config.arch, dims)}, official names (prefix optional)
+   * @param weights every tensor of {@code ModelTensors.specs(config.arch, dims)}, official names (prefix optional)
    */
   public static Path writeWeightsOnly(Path checkpointDir, TrmConfig config, ModelDims dims,
       Map<String, WeightTensor> weights) {
     Map<String, WeightTensor> byName = new LinkedHashMap<>();
-    weights.forEach((k, v) -> byName.put(WeightNames.canonical(k), v));
+    weights.forEach((k, v) -> byName.put(ModelTensors.canonical(k), v));
     Map<String, WeightTensor> bundle = new LinkedHashMap<>();
-    for (ParamSpec s : WeightNames.specs(config.getArch(), dims)) {
+    for (ParamSpec s : ModelTensors.specs(config.getArch(), dims)) {
       WeightTensor w = byName.get(s.name());
       if (w == null) {
         throw new IllegalArgumentException("weights lack '" + s.name() + "' required by the config");

@@ -9,7 +9,7 @@ import dev.trm.model.ModelDims;
 import dev.trm.model.TrmModel;
 import dev.trm.model.TrmParams;
 import dev.trm.model.TrmShape;
-import dev.trm.model.WeightNames;
+import dev.trm.model.ModelTensors;
 import dev.trm.model.config.OptimizerType;
 import dev.trm.model.config.TrainConfig;
 import dev.trm.model.config.TrmConfig;
@@ -228,7 +228,7 @@ public final class TrainStepGraph implements AutoCloseable {
     }
     if (shape.hasPuzzleEmbedding()) {
       // Every replica's rows in one sparse update, as the official code all-gathers ids and row gradients.
-      updates.add(SignSgd.update(tf, params.variables().get(WeightNames.PUZZLE_EMB),
+      updates.add(SignSgd.update(tf, params.variables().get(ModelTensors.PUZZLE_EMB),
           concat(tf, towers.stream().map(w -> w.out.current().puzzleIds()).toList()),
           concat(tf, towers.stream().map(w -> w.grads.get(trainable.size())).toList()), puzzleLr,
           t.getPuzzleEmbWeightDecay()));

@@ -4,7 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 
 import dev.trm.datasets.Batch;
 import dev.trm.model.ModelDims;
-import dev.trm.model.WeightNames;
+import dev.trm.model.ModelTensors;
 import dev.trm.model.config.TrmConfig;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -102,8 +102,8 @@ class ReplicatedTrainStepTest {
 
   private static void assertMatchesOneDevice(TrainStepGraph other, String what) {
     List<String> names = checkpointedWeights();
-    assertThat(names).contains(WeightNames.PUZZLE_EMB);
-    assertThat(names).contains(Checkpoints.EMA_PREFIX + WeightNames.Q_HEAD_BIAS);
+    assertThat(names).contains(ModelTensors.PUZZLE_EMB);
+    assertThat(names).contains(Checkpoints.EMA_PREFIX + ModelTensors.Q_HEAD_BIAS);
     double worst = 0;
     for (String name : names) {
       float[] a = read(single, name);
@@ -152,7 +152,7 @@ class ReplicatedTrainStepTest {
   /** q_halt starts positive, so slots halt early unless exploration holds them: refills at every step. */
   private static void haltEarly(TrainStepGraph graph) {
     Ops tf = Ops.create(graph.graph());
-    Output<TFloat32> bias = graph.graph().operation(WeightNames.Q_HEAD_BIAS).output(0);
+    Output<TFloat32> bias = graph.graph().operation(ModelTensors.Q_HEAD_BIAS).output(0);
     graph.session().run(tf.assign(bias, tf.constant(new float[] {5f, 5f})));
   }
 

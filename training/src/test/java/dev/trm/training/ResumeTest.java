@@ -5,7 +5,7 @@ import static com.google.common.truth.Truth.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.model.ModelDims;
 import dev.trm.model.ParamSpec;
-import dev.trm.model.WeightNames;
+import dev.trm.model.ModelTensors;
 import dev.trm.model.WeightTensor;
 import dev.trm.model.config.TrmConfig;
 import java.io.ByteArrayOutputStream;
@@ -54,10 +54,10 @@ class ResumeTest {
   private static Map<String, WeightTensor> eagerHalting() {
     SplittableRandom rng = new SplittableRandom(5);
     Map<String, WeightTensor> weights = new LinkedHashMap<>();
-    for (ParamSpec s : WeightNames.specs(config.getArch(), DIMS)) {
+    for (ParamSpec s : ModelTensors.specs(config.getArch(), DIMS)) {
       float[] v = new float[(int) s.numElements()];
       for (int i = 0; i < v.length; i++) {
-        v[i] = s.name().equals(WeightNames.Q_HEAD_BIAS) ? 5f : (float) (0.2 * rng.nextGaussian());
+        v[i] = s.name().equals(ModelTensors.Q_HEAD_BIAS) ? 5f : (float) (0.2 * rng.nextGaussian());
       }
       weights.put(s.name(), new WeightTensor(s.shape(), v));
     }

@@ -4,7 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 
 import dev.trm.datasets.Batch;
 import dev.trm.model.ModelDims;
-import dev.trm.model.WeightNames;
+import dev.trm.model.ModelTensors;
 import dev.trm.model.config.TrmConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +36,7 @@ class StreamingCarryTest {
     TrmConfig batch16 = config.toBuilder().setTrain(config.getTrain().toBuilder().setGlobalBatchSize(B)).build();
     graph = TrainStepGraph.create(batch16, new ModelDims(TinyRuns.VOCAB, TinyRuns.SEQ_LEN, 3), B);
     Ops tf = Ops.create(graph.graph());
-    Output<TFloat32> bias = graph.graph().operation(WeightNames.Q_HEAD_BIAS).output(0);
+    Output<TFloat32> bias = graph.graph().operation(ModelTensors.Q_HEAD_BIAS).output(0);
     graph.session().run(tf.assign(bias, tf.constant(new float[] {5f, 5f})));
   }
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trm.model.ModelDims;
 import dev.trm.model.ParamSpec;
-import dev.trm.model.WeightNames;
+import dev.trm.model.ModelTensors;
 import dev.trm.model.WeightTensor;
 import dev.trm.model.config.TrmConfig;
 import dev.trm.viz.RunMetrics;
@@ -86,19 +86,19 @@ class TrainerTest {
     ModelDims dims = Checkpoints.readDims(last);
     Map<String, WeightTensor> raw = Checkpoints.readWeights(last, false);
     Map<String, WeightTensor> ema = Checkpoints.readWeights(last, true);
-    List<String> names = WeightNames.specs(config.getArch(), dims).stream().map(ParamSpec::name).toList();
+    List<String> names = ModelTensors.specs(config.getArch(), dims).stream().map(ParamSpec::name).toList();
     assertThat(raw.keySet()).containsExactlyElementsIn(names).inOrder();
     assertThat(ema.keySet()).containsExactlyElementsIn(names).inOrder();
     // The EMA lags the raw weights; buffers and the puzzle table are shared.
-    assertThat(ema.get(WeightNames.LM_HEAD)).isNotEqualTo(raw.get(WeightNames.LM_HEAD));
-    assertThat(ema.get(WeightNames.H_INIT)).isEqualTo(raw.get(WeightNames.H_INIT));
-    assertThat(ema.get(WeightNames.PUZZLE_EMB)).isEqualTo(raw.get(WeightNames.PUZZLE_EMB));
+    assertThat(ema.get(ModelTensors.LM_HEAD)).isNotEqualTo(raw.get(ModelTensors.LM_HEAD));
+    assertThat(ema.get(ModelTensors.H_INIT)).isEqualTo(raw.get(ModelTensors.H_INIT));
+    assertThat(ema.get(ModelTensors.PUZZLE_EMB)).isEqualTo(raw.get(ModelTensors.PUZZLE_EMB));
     assertThat(Checkpoints.readConfig(last)).isEqualTo(config);
   }
 
   @Test
   void signSgdTrainedOnlyTheRowsOfTrainPuzzles() {
-    WeightTensor table = Checkpoints.readWeights(outcome.lastCheckpoint(), false).get(WeightNames.PUZZLE_EMB);
+    WeightTensor table = Checkpoints.readWeights(outcome.lastCheckpoint(), false).get(ModelTensors.PUZZLE_EMB);
     int dim = (int) table.shape()[1];
     // Row 0 is the blank id: no train example uses it, so it stays at its zero init; the others moved.
     for (int c = 0; c < dim; c++) {

@@ -5,7 +5,7 @@ import dev.trm.model.ParamSpec;
 import dev.trm.model.ParamValues;
 import dev.trm.model.Safetensors;
 import dev.trm.model.TrmShape;
-import dev.trm.model.WeightNames;
+import dev.trm.model.ModelTensors;
 import dev.trm.model.WeightTensor;
 import dev.trm.model.config.ArchConfig;
 import dev.trm.model.config.PosEncoding;
@@ -51,9 +51,9 @@ public final class StateDicts {
   private static LinkedHashMap<String, WeightTensor> canonical(Path file, Map<String, WeightTensor> raw) {
     LinkedHashMap<String, WeightTensor> out = new LinkedHashMap<>();
     raw.forEach((key, w) -> {
-      if (out.put(WeightNames.canonical(key), w) != null) {
-        throw new IllegalArgumentException(file + ": key '" + WeightNames.canonical(key)
-            + "' appears both with and without the prefix " + WeightNames.OFFICIAL_PREFIX);
+      if (out.put(ModelTensors.canonical(key), w) != null) {
+        throw new IllegalArgumentException(file + ": key '" + ModelTensors.canonical(key)
+            + "' appears both with and without the prefix " + ModelTensors.OFFICIAL_PREFIX);
       }
     });
     return out;
@@ -65,7 +65,7 @@ public final class StateDicts {
    */
   public static LinkedHashMap<String, WeightTensor> forModel(String source, Map<String, WeightTensor> weights,
       ArchConfig arch, ModelDims dims) {
-    List<ParamSpec> specs = WeightNames.specs(arch, dims);
+    List<ParamSpec> specs = ModelTensors.specs(arch, dims);
     ParamValues.check(source, specs, weights);
     LinkedHashMap<String, WeightTensor> out = new LinkedHashMap<>();
     specs.forEach(s -> out.put(s.name(), weights.get(s.name())));
@@ -78,16 +78,16 @@ public final class StateDicts {
    * them, else {@code seqLen} (which must then be given: attention with RoPE fixes no length).
    */
   public static ModelDims inferDims(Path file, Map<String, WeightTensor> weights, ArchConfig arch, int seqLen) {
-    WeightTensor embed = weights.get(WeightNames.EMBED_TOKENS);
+    WeightTensor embed = weights.get(ModelTensors.EMBED_TOKENS);
     if (embed == null || embed.shape().length != 2) {
-      throw new IllegalArgumentException(file + ": no 2-d '" + WeightNames.EMBED_TOKENS + "' to read the vocabulary"
+      throw new IllegalArgumentException(file + ": no 2-d '" + ModelTensors.EMBED_TOKENS + "' to read the vocabulary"
           + " size from");
     }
-    WeightTensor table = weights.get(WeightNames.PUZZLE_EMB);
+    WeightTensor table = weights.get(ModelTensors.PUZZLE_EMB);
     int ids = table == null || table.shape().length != 2 ? 1 : (int) table.shape()[0];
     int total = -1;
-    WeightTensor mixer = weights.get(WeightNames.layer(0, "mlp_t.gate_up_proj.weight"));
-    WeightTensor pos = weights.get(WeightNames.EMBED_POS);
+    WeightTensor mixer = weights.get(ModelTensors.layer(0, "mlp_t.gate_up_proj.weight"));
+    WeightTensor pos = weights.get(ModelTensors.EMBED_POS);
     if (arch.getMlpT() && mixer != null && mixer.shape().length == 2) {
       total = (int) mixer.shape()[1];
     } else if (arch.getPosEncodings() == PosEncoding.LEARNED && pos != null && pos.shape().length == 2) {

@@ -5,7 +5,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 
 import dev.trm.model.ModelDims;
 import dev.trm.model.ParamSpec;
-import dev.trm.model.WeightNames;
+import dev.trm.model.ModelTensors;
 import dev.trm.model.WeightTensor;
 import dev.trm.model.config.ArchConfig;
 import dev.trm.model.config.DType;
@@ -99,10 +99,10 @@ class GraphMatchesReferenceTest {
     for (Map.Entry<String, WeightTensor> e : like.entrySet()) {
       long[] shape = e.getValue().shape();
       double std = switch (e.getKey()) {
-        case WeightNames.H_INIT, WeightNames.L_INIT -> 1;
-        case WeightNames.Q_HEAD_BIAS -> 0.3;
-        case WeightNames.Q_HEAD_WEIGHT, WeightNames.PUZZLE_EMB -> 0.5;
-        case WeightNames.LM_HEAD -> 1 / Math.sqrt(shape[1]); // spreads the logits: fewer near-ties in the argmax
+        case ModelTensors.H_INIT, ModelTensors.L_INIT -> 1;
+        case ModelTensors.Q_HEAD_BIAS -> 0.3;
+        case ModelTensors.Q_HEAD_WEIGHT, ModelTensors.PUZZLE_EMB -> 0.5;
+        case ModelTensors.LM_HEAD -> 1 / Math.sqrt(shape[1]); // spreads the logits: fewer near-ties in the argmax
         default -> 0.5 / Math.sqrt(shape[shape.length - 1]);
       };
       w.put(e.getKey(), gaussian(shape, std, random));
@@ -215,7 +215,7 @@ class GraphMatchesReferenceTest {
     System.out.printf("GraphMatchesReferenceTest %s: max |graph - reference|: %s%n", variant, diffs);
   }
 
-  /** Names, order and shapes of WeightNames.specs against the reference's own derivation, small and paper sizes. */
+  /** Names, order and shapes of ModelTensors.specs against the reference's own derivation, small and paper sizes. */
   @Test
   void weightNamesMatchReference() {
     ArchConfig paper = tiny().setHiddenSize(512).setNumHeads(8).setPuzzleEmbNdim(512).setPuzzleEmbLen(16).build();
@@ -225,13 +225,13 @@ class GraphMatchesReferenceTest {
     for (ArchConfig arch : archs) {
       for (ModelDims dims : List.of(DIMS, new ModelDims(11, 81, 1), new ModelDims(12, 900, 1000))) {
         Map<String, long[]> want = ReferenceWeights.expectedShapes(ReferenceDims.of(arch, dims));
-        List<ParamSpec> specs = WeightNames.specs(arch, dims);
+        List<ParamSpec> specs = ModelTensors.specs(arch, dims);
         assertWithMessage("names for %s %s", arch, dims).that(specs.stream().map(ParamSpec::name).toList())
             .containsExactlyElementsIn(want.keySet());
         for (ParamSpec s : specs) {
           assertWithMessage("shape of %s", s.name()).that(s.shape()).isEqualTo(want.get(s.name()));
         }
-        assertWithMessage("trainable count").that(WeightNames.trainableCount(specs))
+        assertWithMessage("trainable count").that(ModelTensors.trainableCount(specs))
             .isEqualTo(ReferenceWeights.parameterCount(ReferenceDims.of(arch, dims)));
       }
     }
@@ -242,21 +242,21 @@ class GraphMatchesReferenceTest {
   void initialValuesFollowTheSpec() {
     for (Map.Entry<String, Map<String, WeightTensor>> v : INITIAL.entrySet()) {
       Map<String, WeightTensor> w = v.getValue();
-      assertWithMessage("%s q_head.weight", v.getKey()).that(distinct(w.get(WeightNames.Q_HEAD_WEIGHT)))
+      assertWithMessage("%s q_head.weight", v.getKey()).that(distinct(w.get(ModelTensors.Q_HEAD_WEIGHT)))
           .containsExactly(0f);
-      assertWithMessage("%s q_head.bias", v.getKey()).that(distinct(w.get(WeightNames.Q_HEAD_BIAS)))
+      assertWithMessage("%s q_head.bias", v.getKey()).that(distinct(w.get(ModelTensors.Q_HEAD_BIAS)))
           .containsExactly(-5f);
-      if (w.containsKey(WeightNames.PUZZLE_EMB)) {
-        assertWithMessage("%s puzzle table", v.getKey()).that(distinct(w.get(WeightNames.PUZZLE_EMB)))
+      if (w.containsKey(ModelTensors.PUZZLE_EMB)) {
+        assertWithMessage("%s puzzle table", v.getKey()).that(distinct(w.get(ModelTensors.PUZZLE_EMB)))
             .containsExactly(0f);
       }
       for (Map.Entry<String, WeightTensor> e : w.entrySet()) {
-        if (e.getKey().startsWith("q_head") || e.getKey().equals(WeightNames.PUZZLE_EMB)) {
+        if (e.getKey().startsWith("q_head") || e.getKey().equals(ModelTensors.PUZZLE_EMB)) {
           continue; // constants, checked above
         }
         long[] shape = e.getValue().shape();
         // H_init / L_init std 1; LeCun 1/sqrt(fan-in = last axis) for linears; 1/sqrt(D) for embeddings (also last).
-        double std = e.getKey().equals(WeightNames.H_INIT) || e.getKey().equals(WeightNames.L_INIT) ? 1
+        double std = e.getKey().equals(ModelTensors.H_INIT) || e.getKey().equals(ModelTensors.L_INIT) ? 1
             : 1 / Math.sqrt(shape[shape.length - 1]);
         // Truncated at ±2 standard normals, then scaled by std / 0.8796 so that the actual std is std.
         double bound = 2 * std / 0.879625739;
@@ -283,10 +283,10 @@ class GraphMatchesReferenceTest {
     ReferenceTrm trm = new ReferenceTrm(arch, DIMS, w);
     ReferenceActStep.Step first = new ReferenceActStep(trm).step(ReferenceActStep.initialCarry(trm.dims(), BATCH),
         randomBatch(random, 0), ReferenceActStep.Mode.EVAL, null, null);
-    float[] bias = w.get(WeightNames.Q_HEAD_BIAS).data().clone();
+    float[] bias = w.get(ModelTensors.Q_HEAD_BIAS).data().clone();
     bias[0] -= (float) Arrays.stream(first.qHalt()).average().orElseThrow();
     Map<String, WeightTensor> centred = new LinkedHashMap<>(w);
-    centred.put(WeightNames.Q_HEAD_BIAS, new WeightTensor(new long[] {2}, bias));
+    centred.put(ModelTensors.Q_HEAD_BIAS, new WeightTensor(new long[] {2}, bias));
     return centred;
   }
 
@@ -316,7 +316,7 @@ class GraphMatchesReferenceTest {
   private static void checkPuzzleRows(
       double[][] got, Map<String, WeightTensor> weights, int[] ids, String where) {
     assertWithMessage("%s puzzle rows", where).that(got).isNotNull();
-    WeightTensor table = weights.get(WeightNames.PUZZLE_EMB);
+    WeightTensor table = weights.get(ModelTensors.PUZZLE_EMB);
     int ndim = (int) table.shape()[1];
     for (int b = 0; b < ids.length; b++) {
       double[] want = new double[ndim];

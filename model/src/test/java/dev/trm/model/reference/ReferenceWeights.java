@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * The weights the reference reads, checked against the official state_dict names and PyTorch [out, in] shapes
- * (derived here, not taken from the graph's {@code WeightNames}), and widened to double.
+ * (derived here, not taken from the graph's {@code ModelTensors}), and widened to double.
  */
 public final class ReferenceWeights {
   /** The prefix of a state_dict saved from the compiled, loss-wrapped official model. */

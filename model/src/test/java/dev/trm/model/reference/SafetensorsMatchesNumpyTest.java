@@ -3,7 +3,7 @@ package dev.trm.model.reference;
 import static com.google.common.truth.Truth.assertWithMessage;
 
 import dev.trm.model.Safetensors;
-import dev.trm.model.WeightNames;
+import dev.trm.model.ModelTensors;
 import dev.trm.model.WeightTensor;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ class SafetensorsMatchesNumpyTest {
   void readerGivesTheGoldenWeights(String golden, String file) throws Exception {
     Map<String, WeightTensor> want = GoldenFiles.weights(GoldenFiles.load(golden));
     Map<String, WeightTensor> got = new LinkedHashMap<>();
-    Safetensors.read(resource(file + ".safetensors")).forEach((k, v) -> got.put(WeightNames.canonical(k), v));
+    Safetensors.read(resource(file + ".safetensors")).forEach((k, v) -> got.put(ModelTensors.canonical(k), v));
     assertWithMessage("%s names", file).that(got.keySet()).containsExactlyElementsIn(want.keySet());
     for (Map.Entry<String, WeightTensor> e : want.entrySet()) {
       assertWithMessage("%s %s", file, e.getKey()).that(got.get(e.getKey())).isEqualTo(e.getValue());

@@ -4,7 +4,7 @@ import static com.google.common.truth.Truth.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.trm.model.ModelDims;
-import dev.trm.model.WeightNames;
+import dev.trm.model.ModelTensors;
 import dev.trm.model.WeightTensor;
 import dev.trm.model.config.ArchConfig;
 import dev.trm.model.config.DType;
@@ -46,10 +46,10 @@ class TorchCheckpointTest {
   void torchArchiveHoldsEveryOfficialKeyWithItsShape() {
     LinkedHashMap<String, WeightTensor> raw = TorchCheckpoint.read(PT);
     assertThat(raw).hasSize(15);
-    assertThat(raw.keySet()).contains(WeightNames.OFFICIAL_PREFIX + "L_level.layers.1.mlp.down_proj.weight");
-    assertThat(raw.get(WeightNames.OFFICIAL_PREFIX + "L_level.layers.0.mlp.gate_up_proj.weight").shape())
+    assertThat(raw.keySet()).contains(ModelTensors.OFFICIAL_PREFIX + "L_level.layers.1.mlp.down_proj.weight");
+    assertThat(raw.get(ModelTensors.OFFICIAL_PREFIX + "L_level.layers.0.mlp.gate_up_proj.weight").shape())
         .isEqualTo(new long[] {512, 8});
-    assertThat(raw.get(WeightNames.OFFICIAL_PREFIX + "q_head.bias").shape()).isEqualTo(new long[] {2});
+    assertThat(raw.get(ModelTensors.OFFICIAL_PREFIX + "q_head.bias").shape()).isEqualTo(new long[] {2});
   }
 
   @Test
@@ -78,7 +78,7 @@ class TorchCheckpointTest {
   void importedWeightsFitTheTinyConfig() {
     Map<String, WeightTensor> w = StateDicts.forModel("tiny.pt", StateDicts.read(PT), ARCH, DIMS);
     assertThat(w.keySet()).containsExactlyElementsIn(
-        WeightNames.specs(ARCH, DIMS).stream().map(s -> s.name()).toList()).inOrder();
+        ModelTensors.specs(ARCH, DIMS).stream().map(s -> s.name()).toList()).inOrder();
   }
 
   @Test

@@ -12,7 +12,7 @@ import java.util.List;
  * The model's tensors under the official {@code state_dict} names, in the official order, with their
  * shapes, kinds and initialisation.
  */
-public final class WeightNames {
+public final class ModelTensors {
   /** The prefix torch.compile and the loss head put in front of every key of an official checkpoint. */
   public static final String OFFICIAL_PREFIX = "_orig_mod.model.inner.";
 
@@ -25,7 +25,7 @@ public final class WeightNames {
   public static final String PUZZLE_EMB = "puzzle_emb.weights";
   public static final String EMBED_POS = "embed_pos.embedding_weight";
 
-  private WeightNames() {}
+  private ModelTensors() {}
 
   /** {@code L_level.layers.<layer>.<suffix>}, e.g. {@code layer(0, "mlp.down_proj.weight")}. */
   public static String layer(int layer, String suffix) {

@@ -9,13 +9,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Parameter names, shapes and the official counts (puzzle table and H/L_init excluded). */
-class WeightNamesTest {
+class ModelTensorsTest {
   private static final ModelDims SUDOKU = new ModelDims(11, 81, 1);
   private static final ModelDims MAZE = new ModelDims(6, 900, 1);
   private static final ModelDims ARC = new ModelDims(12, 900, 876_406);
 
   private static long count(ArchConfig arch, ModelDims dims) {
-    return WeightNames.trainableCount(WeightNames.specs(arch, dims));
+    return ModelTensors.trainableCount(ModelTensors.specs(arch, dims));
   }
 
   @Test
@@ -31,7 +31,7 @@ class WeightNamesTest {
 
   @Test
   void officialNamesAndPyTorchShapes() {
-    List<ParamSpec> specs = WeightNames.specs(TinyConfigs.paper(true, 6).build(), SUDOKU);
+    List<ParamSpec> specs = ModelTensors.specs(TinyConfigs.paper(true, 6).build(), SUDOKU);
     assertThat(specs.stream().map(ParamSpec::name).toList()).containsExactly(
         "H_init", "L_init", "embed_tokens.embedding_weight", "lm_head.weight", "q_head.weight", "q_head.bias",
         "puzzle_emb.weights",
@@ -45,14 +45,14 @@ class WeightNamesTest {
     assertThat(shape(specs, "L_level.layers.1.mlp.down_proj.weight")).asList().containsExactly(512L, 1536L);
     assertThat(shape(specs, "puzzle_emb.weights")).asList().containsExactly(1L, 512L);
 
-    List<ParamSpec> att = WeightNames.specs(TinyConfigs.paper(false, 6).build(), SUDOKU);
+    List<ParamSpec> att = ModelTensors.specs(TinyConfigs.paper(false, 6).build(), SUDOKU);
     assertThat(shape(att, "L_level.layers.0.self_attn.qkv_proj.weight")).asList().containsExactly(1536L, 512L);
     assertThat(shape(att, "L_level.layers.0.self_attn.o_proj.weight")).asList().containsExactly(512L, 512L);
   }
 
   @Test
   void kindsAndInitialisation() {
-    List<ParamSpec> specs = WeightNames.specs(
+    List<ParamSpec> specs = ModelTensors.specs(
         TinyConfigs.paper(false, 6).setPosEncodings(PosEncoding.LEARNED).build(), SUDOKU);
     assertThat(spec(specs, "H_init").kind()).isEqualTo(ParamSpec.Kind.BUFFER);
     assertThat(spec(specs, "H_init").init()).isEqualTo(new ParamSpec.TruncNormal(1));
@@ -76,7 +76,7 @@ class WeightNamesTest {
         .puzzleEmbLen()).isEqualTo(2);
     ArchConfig none = TinyConfigs.paper(false, 6).setPuzzleEmbNdim(0).build();
     assertThat(TrmShape.of(none, SUDOKU).totalLen()).isEqualTo(81);
-    assertThat(WeightNames.specs(none, SUDOKU).stream().map(ParamSpec::name)).doesNotContain("puzzle_emb.weights");
+    assertThat(ModelTensors.specs(none, SUDOKU).stream().map(ParamSpec::name)).doesNotContain("puzzle_emb.weights");
     assertThat(assertThrows(IllegalArgumentException.class,
         () -> TrmShape.of(TinyConfigs.paper(false, 6).setPuzzleEmbLen(1).setPuzzleEmbNdim(600).build(), SUDOKU)))
         .hasMessageThat().contains("arch.puzzle_emb_ndim 600");
@@ -93,9 +93,9 @@ class WeightNamesTest {
 
   @Test
   void canonicalStripsOnlyTheOfficialPrefix() {
-    assertThat(WeightNames.canonical("_orig_mod.model.inner.lm_head.weight")).isEqualTo("lm_head.weight");
-    assertThat(WeightNames.canonical("lm_head.weight")).isEqualTo("lm_head.weight");
-    assertThat(WeightNames.canonical("model.inner.lm_head.weight")).isEqualTo("model.inner.lm_head.weight");
+    assertThat(ModelTensors.canonical("_orig_mod.model.inner.lm_head.weight")).isEqualTo("lm_head.weight");
+    assertThat(ModelTensors.canonical("lm_head.weight")).isEqualTo("lm_head.weight");
+    assertThat(ModelTensors.canonical("model.inner.lm_head.weight")).isEqualTo("model.inner.lm_head.weight");
   }
 
   private static ParamSpec spec(List<ParamSpec> specs, String name) {
