@@ -57,6 +57,9 @@ public final class PredictCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--steps must be at least 1, got " + steps
           + " (leave it out for the model's halt_max_steps)");
     }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+    }
     InputPaths.requireExisting("--model", model);
     InputPaths.requireExisting("--input", input);
     InputPaths.requireExisting("--puzzle-ids", puzzleIds);

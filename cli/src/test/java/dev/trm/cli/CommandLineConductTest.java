@@ -91,6 +91,15 @@ class CommandLineConductTest {
   }
 
   @Test
+  void aBatchSizeBelowOneIsRefusedBeforeTheModelLoads() {
+    // The model path does not exist: the batch size is checked first, before any path or model.
+    Result r = trm("predict", "--model", "no-such-model", "--input", "no-such-input", "--out", "p.npy",
+        "--batch-size", "0");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("--batch-size must be at least 1, got 0");
+  }
+
+  @Test
   void aNonEmptyRunDirectoryIsRefusedBeforeAnyWork() throws IOException {
     Path run = dir.resolve("run");
     Files.createDirectories(run);
