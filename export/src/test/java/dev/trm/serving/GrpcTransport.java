@@ -33,7 +33,7 @@ import org.tensorflow.proto.TensorShapeProto;
  */
 final class GrpcTransport implements LoadTransport, AutoCloseable {
   /** Predict with the request as bytes: the server parses them as a {@code PredictRequest}. */
-  private static final MethodDescriptor<byte[], byte[]> RAW_PREDICT = MethodDescriptor.<byte[], byte[]>newBuilder()
+  static final MethodDescriptor<byte[], byte[]> RAW_PREDICT = MethodDescriptor.<byte[], byte[]>newBuilder()
       .setType(MethodDescriptor.MethodType.UNARY)
       .setFullMethodName(PredictionServiceGrpc.getPredictMethod().getFullMethodName())
       .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
