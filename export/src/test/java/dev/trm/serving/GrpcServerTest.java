@@ -121,7 +121,8 @@ class GrpcServerTest {
     direct.retire();
   }
 
-  private static TensorProto.Builder int32(long... shape) {
+  /** An int32 tensor of {@code shape}, no values yet. */
+  static TensorProto.Builder int32(long... shape) {
     TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
     Arrays.stream(shape).forEach(d -> s.addDim(TensorShapeProto.Dim.newBuilder().setSize(d)));
     return TensorProto.newBuilder().setDtype(DataType.DT_INT32).setTensorShape(s);

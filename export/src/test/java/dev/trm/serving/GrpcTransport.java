@@ -1,5 +1,7 @@
 package dev.trm.serving;
 
+import static dev.trm.serving.GrpcServerTest.int32;
+
 import com.google.protobuf.ByteString;
 import dev.trm.serving.api.ModelSpec;
 import dev.trm.serving.api.PredictRequest;
@@ -24,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
-import org.tensorflow.proto.TensorShapeProto;
 
 /**
  * {@link LoadTransport} over TF Serving's gRPC API: Predict on one grpc-java channel (one HTTP/2 connection, calls
@@ -62,12 +63,6 @@ final class GrpcTransport implements LoadTransport, AutoCloseable {
     // The client's own limit must not refuse what the server is to refuse.
     return Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
         .maxInboundMessageSize(64 << 20).build();
-  }
-
-  private static TensorProto.Builder int32(long... shape) {
-    TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
-    Arrays.stream(shape).forEach(d -> s.addDim(TensorShapeProto.Dim.newBuilder().setSize(d)));
-    return TensorProto.newBuilder().setDtype(DataType.DT_INT32).setTensorShape(s);
   }
 
   private static TensorProto ids(int rows) {
