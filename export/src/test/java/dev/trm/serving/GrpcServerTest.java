@@ -27,11 +27,13 @@ import dev.trm.serving.api.SignatureDefMap;
 import dev.trm.serving.config.ModelConfigList;
 import dev.trm.serving.config.ModelServerConfig;
 import dev.trm.training.Sessions;
+import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -119,7 +121,8 @@ class GrpcServerTest {
     direct.retire();
   }
 
-  private static TensorProto.Builder int32(long... shape) {
+  /** An int32 tensor of {@code shape}, no values yet. */
+  static TensorProto.Builder int32(long... shape) {
     TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
     Arrays.stream(shape).forEach(d -> s.addDim(TensorShapeProto.Dim.newBuilder().setSize(d)));
     return TensorProto.newBuilder().setDtype(DataType.DT_INT32).setTensorShape(s);
@@ -168,6 +171,19 @@ class GrpcServerTest {
     assertThat(ints(p)).isEqualTo((int[]) want.get("predictions").values());
     assertThat(ints(r.getOutputsOrThrow("steps"))).isEqualTo((int[]) want.get("steps").values());
     assertThat(floats(r.getOutputsOrThrow("logits"))).isEqualTo((float[]) want.get("logits").values());
+  }
+
+  @Test
+  void aMessageThatDoesNotParseIsInvalidArgument() {
+    // Tag 0xff: field 31 with wire type 7, which protobuf does not have.
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
+        channel, GrpcTransport.RAW_PREDICT, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS),
+        new byte[] {(byte) 0xff, 1, 2}));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription())
+        .isEqualTo("the request to tensorflow.serving.PredictionService/Predict is not a valid protobuf message");
+    assertThat(predictions.predict(request(ModelSpec.newBuilder().setName("trm"), 0, 1).build())
+        .getOutputsMap()).containsKey("predictions");
   }
 
   @Test

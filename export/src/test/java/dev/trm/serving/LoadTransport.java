@@ -1,8 +1,8 @@
 package dev.trm.serving;
 
 /**
- * How {@link LoadDriver} talks to a server: REST here ({@link RestTransport}); another front end (gRPC) joins by
- * implementing these three calls, and the same figures come out.
+ * How {@link LoadDriver} talks to a server: over REST ({@link RestTransport}) or gRPC ({@link GrpcTransport}); both
+ * implement these three calls, so the same phases give the same figures.
  */
 interface LoadTransport {
   /** What became of one request. */
@@ -18,8 +18,11 @@ interface LoadTransport {
     LOST
   }
 
-  /** Kinds of abuse a transport can send. */
-  enum Abuse { DEEP_NESTING, TRUNCATED, WRONG_TYPES, TOO_MANY_ROWS, OVERSIZED, GARBAGE }
+  /**
+   * Kinds of abuse a transport can send, each in its protocol's terms (JSON nesting or protobuf groups, a cut body
+   * or message, ...); WRONG_SHAPE is rows of the wrong length, UNKNOWN_NAME an unknown model or signature.
+   */
+  enum Abuse { DEEP_NESTING, TRUNCATED, WRONG_TYPES, WRONG_SHAPE, UNKNOWN_NAME, TOO_MANY_ROWS, OVERSIZED, GARBAGE }
 
   /** One predict of {@code puzzles} (rows of token ids) with puzzle id 0 each. */
   Outcome predict(int[][] puzzles);
@@ -28,8 +31,8 @@ interface LoadTransport {
   Outcome abuse(Abuse kind, long seed);
 
   /**
-   * Opens a connection that sends the start of a request and then trickles a byte every {@code intervalMs}, never
-   * finishing; closing it lets go.
+   * Opens a connection that sends the start of a request and never finishes it (over REST it trickles a byte every
+   * {@code intervalMs}); closing it lets go.
    */
   AutoCloseable stall(long intervalMs);
 }

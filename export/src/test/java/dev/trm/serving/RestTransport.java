@@ -25,9 +25,13 @@ final class RestTransport implements LoadTransport {
   /** {@code signature}: "" for serving_default; {@code maxBodyBytes}: the server's body limit (to exceed it). */
   RestTransport(int port, String model, String signature, int maxBodyBytes) {
     this.port = port;
-    this.predict = URI.create("http://127.0.0.1:" + port + "/v1/models/" + model + ":predict");
+    this.predict = predictUri(port, model);
     this.signature = signature;
     this.maxBodyBytes = maxBodyBytes;
+  }
+
+  private static URI predictUri(int port, String model) {
+    return URI.create("http://127.0.0.1:" + port + "/v1/models/" + model + ":predict");
   }
 
   static String body(String signature, int[][] puzzles) {
@@ -39,12 +43,13 @@ final class RestTransport implements LoadTransport {
 
   @Override
   public Outcome predict(int[][] puzzles) {
-    return send(body(signature, puzzles).getBytes(StandardCharsets.UTF_8));
+    return send(predict, body(signature, puzzles).getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
   public Outcome abuse(Abuse kind, long seed) {
     Random r = new Random(seed);
+    URI target = predict;
     String text = switch (kind) {
       case DEEP_NESTING -> "[".repeat(1000 + r.nextInt(20_000));
       case TRUNCATED -> {
@@ -52,6 +57,14 @@ final class RestTransport implements LoadTransport {
         yield whole.substring(0, 1 + r.nextInt(whole.length() - 1));
       }
       case WRONG_TYPES -> "{\"inputs\": {\"inputs\": [[\"" + r.nextInt() + "\"]], \"puzzle_identifiers\": [true]}}";
+      case WRONG_SHAPE -> body(signature, new int[2][1000 + r.nextInt(1000)]);
+      case UNKNOWN_NAME -> {
+        if (r.nextBoolean()) {
+          target = predictUri(port, "no-such-model-" + r.nextInt(1000));
+          yield body(signature, new int[][] {{1}});
+        }
+        yield body("no_such_signature_" + r.nextInt(1000), new int[][] {{1}});
+      }
       case TOO_MANY_ROWS -> body(signature, new int[5000 + r.nextInt(1000)][1]);
       case OVERSIZED -> "[" + "1,".repeat(maxBodyBytes / 2 + r.nextInt(1000)) + "1]";
       case GARBAGE -> {
@@ -60,12 +73,12 @@ final class RestTransport implements LoadTransport {
         yield new String(b, StandardCharsets.ISO_8859_1);
       }
     };
-    return send(text.getBytes(StandardCharsets.ISO_8859_1));
+    return send(target, text.getBytes(StandardCharsets.ISO_8859_1));
   }
 
-  private Outcome send(byte[] body) {
+  private Outcome send(URI uri, byte[] body) {
     try {
-      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(predict).timeout(Duration.ofSeconds(60))
+      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
           .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
       int status = r.statusCode();
       return status == 200 ? Outcome.OK : status == 503 ? Outcome.OVERLOADED

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * TF Serving's gRPC API ({@code tensorflow.serving.PredictionService} and {@code ModelService}) on grpc-java's
  * Netty server, answering through the same {@link Predictor} as the REST API. Calls run on a fixed pool of
- * threads; a message is at most {@code maxMessageBytes}.
+ * threads; a message is at most {@code maxMessageBytes}, and one that does not parse is INVALID_ARGUMENT.
  */
 public final class GrpcServer implements AutoCloseable {
   private final Server server;
@@ -33,8 +33,8 @@ public final class GrpcServer implements AutoCloseable {
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .executor(calls)
         .maxInboundMessageSize(maxMessageBytes)
-        .addService(new GrpcPredictionService(predictor, maxMessageBytes))
-        .addService(new GrpcModelService(predictor))
+        .addService(UnparseableRequests.refused(new GrpcPredictionService(predictor, maxMessageBytes).bindService()))
+        .addService(UnparseableRequests.refused(new GrpcModelService(predictor).bindService()))
         .build();
     try {
       server.start();
