@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * TF Serving's gRPC API ({@code tensorflow.serving.PredictionService} and {@code ModelService}) on grpc-java's
@@ -15,6 +17,13 @@ import java.util.concurrent.TimeUnit;
  * threads; a message is at most {@code maxMessageBytes}, and one that does not parse is INVALID_ARGUMENT.
  */
 public final class GrpcServer implements AutoCloseable {
+  /**
+   * grpc-java logs every message it refuses before a call starts (over the size limit, say) with a stack trace; the
+   * client already has its RESOURCE_EXHAUSTED, so the server log keeps only severe messages of that class. Held here
+   * so the level is not lost with a collected logger.
+   */
+  private static final Logger REFUSED_FRAMES = quiet("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
+
   private final Server server;
   private final ExecutorService calls;
 
@@ -63,5 +72,11 @@ public final class GrpcServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     calls.shutdownNow();
+  }
+
+  private static Logger quiet(String name) {
+    Logger logger = Logger.getLogger(name);
+    logger.setLevel(Level.SEVERE);
+    return logger;
   }
 }
