@@ -52,7 +52,8 @@ public final class HaltingRule {
     return tf.math.logicalAnd(adaptive(steps, cap, qHalt, qContinue), tf.math.greaterEqual(steps, minHalt));
   }
 
-  private Operand<TBool> headSaysHalt(Operand<TFloat32> qHalt, Operand<TFloat32> qContinue) {
+  /** Whether the halting head says stop, whatever the step: q_halt > 0, or q_halt > q_continue. */
+  public Operand<TBool> headSaysHalt(Operand<TFloat32> qHalt, Operand<TFloat32> qContinue) {
     return arch.getNoActContinue()
         ? tf.math.greater(qHalt, tf.constant(0f))
         : tf.math.greater(qHalt, qContinue);

@@ -5,6 +5,7 @@ import dev.trm.model.ActStep;
 import dev.trm.model.BatchPlaceholders;
 import dev.trm.model.BatchTensors;
 import dev.trm.model.Fetches;
+import dev.trm.model.HaltingRule;
 import dev.trm.model.Losses;
 import dev.trm.model.TrmModel;
 import dev.trm.model.TrmParams;
@@ -46,7 +47,7 @@ final class EvalGraph {
 
   private final int batchSize;
   private final int actSteps;
-  private final boolean noActContinue;
+  private final Operand<TInt32> headSaysHalt;
   private final BatchPlaceholders placeholders;
   private final Op reset;
   private final Op keepGoing;
@@ -60,11 +61,12 @@ final class EvalGraph {
     this.batchSize = batchSize;
     this.actSteps = model.shape().haltMaxSteps();
     this.seqLen = model.shape().seqLen();
-    this.noActContinue = model.arch().getNoActContinue();
     placeholders = BatchPlaceholders.create(e, batchSize, seqLen);
     CarryVariables carry = new CarryVariables(e.withSubScope("carry"), model.shape(), batchSize);
     out = new ActStep(model).eval(weights, carry.read(tf), placeholders.examples());
     loss = Losses.act(tf, model.arch(), out);
+    headSaysHalt = tf.dtypes.cast(new HaltingRule(tf, model.arch()).headSaysHalt(out.qHalt(), out.qContinue()),
+        TInt32.class);
     reset = carry.haltAll(tf);
     keepGoing = carry.haltNone(tf);
     step = tf.withControlDependencies(carry.assign(tf, out.next())).noOp();
@@ -72,11 +74,6 @@ final class EvalGraph {
 
   int batchSize() {
     return batchSize;
-  }
-
-  /** The halting rule: q_halt > 0 alone (true), or q_halt > q_continue. */
-  boolean noActContinue() {
-    return noActContinue;
   }
 
   int actSteps() {
@@ -101,7 +98,7 @@ final class EvalGraph {
           session.run(keepGoing);  // the step cap halted every slot; continue them instead of restarting
         }
         var runner = placeholders.feed(session.runner(), fed).addTarget(step);
-        List.of(loss.predictions(), out.qHalt(), out.qContinue()).forEach(runner::fetch);
+        List.of(loss.predictions(), out.qHalt(), headSaysHalt).forEach(runner::fetch);
         if (s == actSteps) {
           List.of(loss.lmLoss(), loss.count(), loss.accuracy(), loss.exactAccuracy(), loss.qHaltAccuracy(),
               loss.steps()).forEach(runner::fetch);
@@ -109,7 +106,7 @@ final class EvalGraph {
         try (Result r = runner.run()) {
           int[] predictions = Fetches.ints(Fetches.tensor(r, loss.predictions()));
           float[] qHalt = Fetches.floats(Fetches.tensor(r, out.qHalt()));
-          tally.addStep(s, batch, predictions, qHalt, Fetches.floats(Fetches.tensor(r, out.qContinue())));
+          tally.addStep(s, batch, predictions, Fetches.ints(Fetches.tensor(r, headSaysHalt)));
           if (s == actSteps) {
             outcome = new Outcome(predictions, qHalt, Fetches.scalar(r, loss.lmLoss()), Fetches.scalar(r, loss.count()),
                 Fetches.scalar(r, loss.accuracy()), Fetches.scalar(r, loss.exactAccuracy()),

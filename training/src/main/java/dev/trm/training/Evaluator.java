@@ -62,7 +62,7 @@ public final class Evaluator {
    * step halt_max_steps).
    */
   public Map<String, Double> evaluate(long step, Path outputDir, BatchProgress progress, int actSteps) {
-    StepTally tally = new StepTally(Math.max(actSteps, eval.actSteps()), eval.noActContinue());
+    StepTally tally = new StepTally(Math.max(actSteps, eval.actSteps()));
     TestIterator batches = new TestIterator(test, eval.batchSize(), config.getMaxExamples());
     if (arc != null && !config.getAggregatedVoting()) {
       arc.reset();

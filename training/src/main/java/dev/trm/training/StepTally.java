@@ -5,12 +5,11 @@ import dev.trm.viz.StepAccuracy;
 
 /**
  * Counts, over the test batches of one evaluation, the examples entirely right after each ACT step, and where the
- * halting head would have stopped them: the first step whose q_halt says so by the inference rule (q_halt > 0, or
- * q_halt > q_continue when {@code no_act_continue} is off), and whether that step's answer was right. Padding rows
+ * halting head would have stopped them: the first step whose halting head says stop ({@code HaltingRule}, computed in
+ * the graph), and whether that step's answer was right. Padding rows
  * (no label to score) are not counted, as in the official metrics.
  */
 final class StepTally {
-  private final boolean noActContinue;
   private double count;
   private final double[] correct;
   private double halted;
@@ -19,8 +18,7 @@ final class StepTally {
   private int[] haltStep;
 
   /** A tally of {@code steps} ACT steps per batch. */
-  StepTally(int steps, boolean noActContinue) {
-    this.noActContinue = noActContinue;
+  StepTally(int steps) {
     this.correct = new double[steps];
   }
 
@@ -37,8 +35,11 @@ final class StepTally {
     }
   }
 
-  /** Adds ACT step {@code step} (1-based) of the current batch. */
-  void addStep(int step, Batch batch, int[] predictions, float[] qHalt, float[] qContinue) {
+  /**
+   * Adds ACT step {@code step} (1-based) of the current batch; {@code headSaysHalt[i]} is 1 where slot i's halting
+   * head says stop after this step.
+   */
+  void addStep(int step, Batch batch, int[] predictions, int[] headSaysHalt) {
     int[] labels = batch.labels();
     int s = batch.seqLen();
     for (int i = 0; i < batch.batchSize(); i++) {
@@ -50,8 +51,7 @@ final class StepTally {
         right = labels[j] == Batch.IGNORE_LABEL || labels[j] == predictions[j];
       }
       correct[step - 1] += right ? 1 : 0;
-      boolean stops = noActContinue ? qHalt[i] > 0 : qHalt[i] > qContinue[i];
-      if (haltStep[i] == 0 && stops) {
+      if (haltStep[i] == 0 && headSaysHalt[i] != 0) {
         haltStep[i] = step;
         halted++;
         haltedCorrect += right ? 1 : 0;
