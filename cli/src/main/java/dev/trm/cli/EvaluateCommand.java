@@ -40,7 +40,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--steps", paramLabel = "N", description = "Report the exact accuracy after each of N ACT steps "
       + "(default: halt_max_steps; more continues past the trained depth; the other metrics stay those of "
       + "halt_max_steps steps).")
-  int steps;
+  Integer steps;
 
   @Option(names = "--plot", paramLabel = "FILE.png", description = "Where the accuracy-per-step chart goes, with an "
       + "SVG beside it (default: accuracy_per_step.png in --out, else in the checkpoint's run directory).")
@@ -48,6 +48,10 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (steps != null && steps < 1) {
+      throw new IllegalArgumentException("--steps must be at least 1, got " + steps
+          + " (leave it out for the model's halt_max_steps)");
+    }
     InputPaths.requireExisting("--checkpoint", checkpoint);
     InputPaths.requireDirectory("--data", data);
     Path dir = Checkpoints.latest(checkpoint);
@@ -55,12 +59,9 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--out " + out + " would stay empty: only the ARC evaluator writes files, "
           + "and the config of " + dir + " has no 'arc' in eval.evaluators (drop --out)");
     }
-    if (steps < 0) {
-      throw new IllegalArgumentException("--steps must be positive");
-    }
     Path outDir = out != null ? out : dir;
-    Map<String, Double> metrics = CheckpointEvaluation.run(dir, !rawWeights, data, maxExamples, steps, outDir,
-        System.out);
+    Map<String, Double> metrics = CheckpointEvaluation.run(dir, !rawWeights, data, maxExamples,
+        steps == null ? 0 : steps, outDir, System.out);
     System.out.println("checkpoint " + dir + " (" + (rawWeights ? "raw" : "EMA") + " weights):");
     EvaluationReport.print(metrics, System.out);
     Path chart = plot != null ? plot : out != null ? out.resolve(RunPictures.STEP_ACCURACY) : defaultChart(dir);

@@ -100,6 +100,13 @@ class CommandLineConductTest {
   }
 
   @Test
+  void evaluateStepsBelowOneAreRefusedNotIgnored() {
+    Result r = trm("evaluate", "--checkpoint", "no-such-run", "--steps", "0");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("--steps must be at least 1, got 0");
+  }
+
+  @Test
   void aNonEmptyRunDirectoryIsRefusedBeforeAnyWork() throws IOException {
     Path run = dir.resolve("run");
     Files.createDirectories(run);
